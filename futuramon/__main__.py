@@ -1,0 +1,3 @@
+from futuramon.cli import main
+
+main()

@@ -1,0 +1,145 @@
+"""The command line: it only wires pieces together and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from futuramon import __version__, pipeline, writer
+from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, redact
+from futuramon.render.text import threshold_text
+
+EXIT_BUG = 70
+
+app = typer.Typer(
+    help=(
+        "Prometheus alert rules, Alertmanager routing and Grafana dashboards, declared once in "
+        "Python (specs/) and rendered to the Kubernetes manifests in out/.\n\n"
+        "Exit codes: 0 ok · 1 a check failed or out/ is stale · 2 bad spec, bad usage or a missing tool · "
+        "3 out/ cannot be written · 130 interrupted."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+_state = {"debug": False}
+
+SpecsOption = Annotated[Path, typer.Option("--specs", "-s", help="Folder of spec modules.")]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder the manifests are written to.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"futuramon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks, for bug reports.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def run(action: Callable[[], int]) -> NoReturn:
+    """Run a command: user errors become one clear message and their exit code, never a traceback."""
+    try:
+        code = action()
+    except FuturamonError as error:
+        if _state["debug"]:
+            traceback.print_exc()
+        typer.echo(f"error: {error}", err=True)
+        code = error.exit_code
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was written", err=True)
+        code = EXIT_INTERRUPTED
+    except Exception as error:  # a bug in futuramon: say so, and how to report it
+        if _state["debug"]:
+            traceback.print_exc()
+        typer.echo(redact(f"internal error: {type(error).__name__}: {error}\n"
+                          "This is a bug in futuramon; rerun with --debug and report the traceback."), err=True)
+        code = EXIT_BUG
+    raise typer.Exit(code)
+
+
+@app.command()
+def render(
+    specs: SpecsOption = Path("specs"),
+    out: OutOption = Path("out"),
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 and print a diff when out/ differs from a fresh render.")] = False,
+) -> None:
+    """Render the specs into out/ (atomically: all files or none)."""
+
+    def action() -> int:
+        rendered = pipeline.build(specs)
+        if check:
+            difference = writer.diff(rendered.files, out)
+            if difference:
+                sys.stdout.write(difference)
+                typer.echo(f"{out} is stale: run `futuramon render` and commit the result", err=True)
+                return EXIT_FAILED
+            typer.echo(f"{out} is up to date ({len(rendered.files)} files)")
+            return EXIT_OK
+        writer.write(rendered.files, out)
+        typer.echo(f"rendered {len(rendered.files)} files into {out}")
+        return EXIT_OK
+
+    run(action)
+
+
+class Listing(str, Enum):
+    alerts = "alerts"
+    panels = "panels"
+    routes = "routes"
+
+
+@app.command("list")
+def list_(
+    what: Annotated[Listing, typer.Argument(help="alerts, panels or routes")],
+    specs: SpecsOption = Path("specs"),
+) -> None:
+    """Print the alerts, panels or routes the specs declare, as a table."""
+
+    def action() -> int:
+        stack = pipeline.build(specs).stack
+        rows: list[tuple[str, ...]]
+        if what is Listing.alerts:
+            rows = [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL")] + [
+                (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel)
+                for a in stack.alerts
+            ]
+        elif what is Listing.panels:
+            rows = [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
+                (d.uid, str(i), p.title, p.kind, p.unit, p.thresholds_from or "-")
+                for d in stack.dashboards for i, p in enumerate(d.panels, start=1)
+            ]
+        else:
+            routing = stack.routing
+            rows = [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")] + [
+                (str(i), ", ".join(r.matchers), r.receiver, r.repeat_interval or routing.repeat_interval,
+                 str(r.continue_).lower())
+                for i, r in enumerate(routing.routes, start=1)
+            ] + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
+        typer.echo(_table(rows))
+        return EXIT_OK
+
+    run(action)
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,74 @@
+"""What spec modules import: the model's objects and a few helpers that keep specs short.
+
+A spec module declares objects at module level; the loader collects every
+`Settings`, `RuleGroup`, `Dashboard`, `Receiver` and `Routing` it finds there
+(also inside lists and tuples), in file and declaration order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from futuramon.model import (
+    Alert,
+    AlertCase,
+    Command,
+    Dashboard,
+    Discord,
+    Grid,
+    Inhibit,
+    InhibitCase,
+    Panel,
+    Query,
+    Receiver,
+    Route,
+    RouteCase,
+    RuleGroup,
+    Routing,
+    Runbook,
+    Series,
+    Settings,
+    Slack,
+)
+
+__all__ = [
+    "Alert", "AlertCase", "Command", "Dashboard", "Discord", "Grid", "Inhibit", "InhibitCase",
+    "Panel", "Query", "Receiver", "Route", "RouteCase", "RuleGroup", "Routing", "Runbook",
+    "Series", "Settings", "Slack",
+    "alert", "fires", "quiet", "route", "runbook", "signal_panel", "step",
+]  # fmt: skip
+
+
+def alert(name: str, *, for_: str, **fields: Any) -> Alert:
+    """An alert; `for_` because `for` is a Python keyword."""
+    return Alert(name=name, **{"for": for_}, **fields)
+
+
+def fires(name: str, at: str, series: dict[str, str], **labels: str) -> AlertCase:
+    """A test case: with these series, the alert is firing at `at` (with these labels)."""
+    return AlertCase(name=name, at=at, fires=True, labels=labels,
+                     series=tuple(Series(selector=k, values=v) for k, v in series.items()))
+
+
+def quiet(name: str, at: str, series: dict[str, str]) -> AlertCase:
+    """A test case: with these series, the alert is not firing at `at`."""
+    return AlertCase(name=name, at=at, fires=False,
+                     series=tuple(Series(selector=k, values=v) for k, v in series.items()))
+
+
+def step(say: str, run: str = "") -> Command:
+    return Command(say=say, run=run)
+
+
+def runbook(symptom: str, investigation: list[Command], resolution: list[str]) -> Runbook:
+    return Runbook(symptom=symptom, investigation=tuple(investigation), resolution=tuple(resolution))
+
+
+def route(*matchers: str, receiver: str, repeat_interval: str | None = None, continue_: bool = False) -> Route:
+    return Route(matchers=matchers, receiver=receiver, repeat_interval=repeat_interval, **{"continue": continue_})
+
+
+def signal_panel(source: Alert, kind: str, legend: str = "", **fields: Any) -> Panel:
+    """The panel that plots an alert's own signal, with the alert's threshold drawn on it."""
+    return Panel(title=source.panel, kind=kind, queries=(Query(expr=source.signal, legend=legend),),
+                 unit=source.unit, thresholds_from=source.name, **fields)

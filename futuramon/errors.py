@@ -1,0 +1,74 @@
+"""The errors futuramon reports to users, and the exit code each one maps to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a check failed, out/ is stale, or a drill did not deliver
+EXIT_BAD_INPUT = 2  # a bad spec, bad usage, or a missing / too old tool
+EXIT_ENVIRONMENT = 3  # out/ cannot be written (permissions, disk full, not a directory)
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+_SECRET = re.compile(
+    r"https://(hooks\.slack\.com|(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks)/\S+"
+    r"|xox[abposr]-[A-Za-z0-9-]+"
+)
+
+
+def redact(text: str) -> str:
+    """Hide anything that looks like a webhook URL or a chat token."""
+    return _SECRET.sub("<redacted>", text)
+
+
+class FuturamonError(Exception):
+    """An error a user can act on; the CLI prints it without a traceback."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __str__(self) -> str:
+        return redact(super().__str__())
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where in the specs a problem is: file and line (when known), object and field."""
+
+    file: str = ""
+    line: int | None = None
+    obj: str = ""
+    field: str = ""
+
+    def prefix(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [p for p in (where, self.obj, f"field '{self.field}'" if self.field else "") if p]
+        return ": ".join(parts)
+
+
+class SpecError(FuturamonError):
+    """The specs are wrong: the message names the file, the object and the field."""
+
+    def __init__(self, message: str, place: Place = Place()) -> None:
+        self.message = message
+        self.place = place
+        super().__init__(message)
+
+    def at(self, **changes: object) -> SpecError:
+        """The same error, with more of its place filled in (keeps what is already known)."""
+        known = {k: v for k, v in self.place.__dict__.items() if v}
+        return SpecError(self.message, Place(**{**changes, **known}))  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        prefix = self.place.prefix()
+        return redact(f"{prefix}: {self.message}" if prefix else self.message)
+
+
+class ToolError(FuturamonError):
+    """promtool, amtool, prometheus or alertmanager is missing, too old or broken."""
+
+
+class OutputError(FuturamonError):
+    """The output directory cannot be written."""
+
+    exit_code = EXIT_ENVIRONMENT

@@ -1,0 +1,486 @@
+"""The futuramon model: what a spec declares, checked as it is built.
+
+Every object is a frozen pydantic model that refuses unknown fields. Checks that
+need one object live on it; checks across objects (names that must be unique,
+references by name) live on `Stack`, which the loader assembles from the spec
+modules.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from pathlib import Path
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+import promql_parser
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from futuramon.errors import Place, SpecError
+
+# --- field types ----------------------------------------------------------------
+
+_DURATION = re.compile(r"^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$")
+_DURATION_SECONDS = {"y": 365 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+_MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$')
+
+
+def _duration(value: str) -> str:
+    if not value or value == "0" or not _DURATION.match(value):
+        raise ValueError(f"expected a Prometheus duration like 30s, 5m or 1h30m, got {value!r}")
+    return value
+
+
+def duration_seconds(value: str) -> float:
+    """Seconds in a Prometheus duration such as `1h30m` or `500ms`."""
+    total = 0.0
+    for number, unit in re.findall(r"(\d+)(ms|[ywdhms])", value):
+        total += int(number) / 1000 if unit == "ms" else int(number) * _DURATION_SECONDS[unit]
+    return total
+
+
+def _label_name(value: str) -> str:
+    if not _LABEL_NAME.match(value):
+        raise ValueError(f"expected a label name ([a-zA-Z_][a-zA-Z0-9_]*), got {value!r}")
+    return value
+
+
+def _label_names(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        _label_name(key)
+    return dict(sorted(value.items()))
+
+
+def _promql(value: str) -> str:
+    try:
+        promql_parser.parse(value)
+    except ValueError as error:
+        raise ValueError(f"not a valid PromQL expression ({error}): {value!r}") from None
+    return value
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return value
+
+
+def _matcher(value: str) -> str:
+    if not _MATCHER.match(value):
+        raise ValueError(f'expected a matcher like severity="critical" or alertname=~"A|B", got {value!r}')
+    return value
+
+
+def _secret_file(value: str) -> str:
+    if "://" in value:
+        raise ValueError(
+            "expected the name of a key in the webhook Secret (a file mounted into Alertmanager), "
+            "got what looks like a URL: webhook URLs are secrets and must never be written into a spec"
+        )
+    if not re.match(r"^[-._a-zA-Z0-9]+$", value):
+        raise ValueError(f"expected a Secret key name like slack-webhook-url, got {value!r}")
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+LabelName = Annotated[str, AfterValidator(_label_name)]
+Labels = Annotated[dict[str, str], AfterValidator(_label_names)]
+PromQL = Annotated[str, AfterValidator(_promql)]
+Finite = Annotated[float, AfterValidator(_finite)]
+Matcher = Annotated[str, AfterValidator(_matcher)]
+SecretKey = Annotated[str, AfterValidator(_secret_file)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def matcher_parts(matcher: str) -> tuple[str, str, str]:
+    """`severity="critical"` → ("severity", "=", "critical")."""
+    found = _MATCHER.match(matcher)
+    assert found, matcher
+    return found.group(1), found.group(2), found.group(3).replace('\\"', '"').replace("\\\\", "\\")
+
+
+def matches(matcher: str, labels: dict[str, str]) -> bool:
+    """Whether a label set satisfies one Alertmanager matcher."""
+    name, op, value = matcher_parts(matcher)
+    actual = labels.get(name, "")
+    if op in ("=", "!="):
+        return (actual == value) == (op == "=")
+    return bool(re.fullmatch(value, actual)) == (op == "=~")
+
+
+# --- the base of every model ----------------------------------------------------
+
+
+_LIBRARY = str(Path(__file__).parent)
+
+
+def _caller() -> tuple[str, int]:
+    """The file and line, outside futuramon itself, that is building an object."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and (
+        frame.f_code.co_filename.startswith(_LIBRARY) or "pydantic" in frame.f_code.co_filename
+    ):
+        frame = frame.f_back
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+class Model(BaseModel):
+    """Frozen, strict about fields, and raising `SpecError` that names the object."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    _origin: tuple[str, int] = PrivateAttr(default=("", 0))
+
+    def __init__(self, **data: Any) -> None:
+        origin = _caller()
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise spec_error(type(self).__name__, data, error).at(file=origin[0], line=origin[1]) from None
+        except SpecError as error:
+            raise error.at(file=origin[0], line=origin[1]) from None
+        self._origin = origin
+
+    @property
+    def origin(self) -> tuple[str, int]:
+        """Where in the specs this object was declared (file, line)."""
+        return self._origin
+
+
+def spec_error(kind: str, data: dict[str, Any], error: ValidationError) -> SpecError:
+    """Turn pydantic's first complaint into a message that names object, field, expected, found."""
+    first = error.errors(include_url=False)[0]
+    name = data.get("name") or data.get("title")
+    obj = f"{kind} {name!r}" if isinstance(name, str) else kind
+    field = ".".join(str(part) for part in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = f"unknown field (known fields: {', '.join(_field_names(kind))})"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    elif "input" in first and first["type"] not in ("value_error", "assertion_error"):
+        message = f"{message}, got {first['input']!r}"
+    return SpecError(message, Place(obj=obj, field=field))
+
+
+def _field_names(kind: str) -> list[str]:
+    model = next((m for m in Model.__subclasses__() if m.__name__ == kind), None)
+    if model is None:
+        return []
+    return sorted(f.alias or n for n, f in model.model_fields.items())
+
+
+# --- alerts ---------------------------------------------------------------------
+
+
+class Series(Model):
+    """One input series of an alert test, in promtool's expanding notation."""
+
+    selector: PromQL  # e.g. http_requests_total{service="api", status="500"}
+    values: Text  # e.g. "0+660x20"
+
+
+class AlertCase(Model):
+    """A behavioural test of one alert, run by `promtool test rules`."""
+
+    name: Text
+    series: tuple[Series, ...] = Field(min_length=1)
+    at: Duration
+    fires: bool
+    labels: Labels = {}  # labels the firing alert must carry, besides the alert's own
+
+
+class Command(Model):
+    """One investigation step of a runbook: a comment and the command to run."""
+
+    say: Text
+    run: str = ""
+
+
+class Runbook(Model):
+    symptom: Text
+    investigation: tuple[Command, ...] = Field(min_length=1)
+    resolution: tuple[Text, ...] = Field(min_length=1)
+
+
+Op = Literal[">", "<", ">=", "<=", "==", "!="]
+
+
+class Alert(Model):
+    """A Prometheus alerting rule: `signal op threshold` held for `for`."""
+
+    name: Name
+    signal: PromQL
+    op: Op
+    threshold: Finite
+    for_: Duration = Field(alias="for")
+    severity: LabelName
+    category: LabelName
+    summary: Text
+    description: Text
+    runbook: Runbook
+    panel: Text  # the title of the dashboard panel that shows the signal
+    unit: str = "short"  # a Grafana unit; also how {threshold} reads in the annotations
+    labels: Labels = {}
+    tests: tuple[AlertCase, ...] = ()
+
+    @property
+    def expr(self) -> str:
+        return f"{self.signal} {self.op} {number(self.threshold)}"
+
+    def model_post_init(self, context: Any, /) -> None:
+        _promql_or_error(self.expr, self.name)
+
+
+def _promql_or_error(expr: str, name: str) -> None:
+    try:
+        promql_parser.parse(expr)
+    except ValueError as error:
+        raise SpecError(f"the rule's expression is not valid PromQL ({error}): {expr!r}",
+                        Place(obj=f"Alert {name!r}", field="signal")) from None
+
+
+def number(value: float) -> str:
+    """A threshold as PromQL writes it: 10, 0.9, 1e-06."""
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+
+
+class RuleGroup(Model):
+    name: Text
+    interval: Duration | None = None
+    alerts: tuple[Alert, ...] = Field(min_length=1)
+
+
+# --- routing --------------------------------------------------------------------
+
+
+class Slack(Model):
+    channel: Text
+    webhook_file: SecretKey  # key in the webhook Secret, mounted as a file
+    send_resolved: bool = True
+
+
+class Discord(Model):
+    webhook_file: SecretKey
+    send_resolved: bool = True
+
+
+class Receiver(Model):
+    name: Name
+    slack: tuple[Slack, ...] = ()
+    discord: tuple[Discord, ...] = ()
+
+    def model_post_init(self, context: Any, /) -> None:
+        if not self.slack and not self.discord:
+            raise SpecError("a receiver needs at least one Slack or Discord config, it has none",
+                            Place(obj=f"Receiver {self.name!r}", field="slack"))
+
+
+class Route(Model):
+    matchers: tuple[Matcher, ...] = Field(min_length=1)
+    receiver: Name
+    repeat_interval: Duration | None = None
+    continue_: bool = Field(default=False, alias="continue")
+
+
+class RouteCase(Model):
+    """A label set and the receivers it must reach, in order."""
+
+    labels: Labels
+    receivers: tuple[Name, ...] = Field(min_length=1)
+
+
+class InhibitCase(Model):
+    """A firing source alert and a target alert, and whether the target is muted."""
+
+    source: Labels
+    target: Labels
+    inhibited: bool
+
+
+class Inhibit(Model):
+    source: tuple[Matcher, ...] = Field(min_length=1)
+    target: tuple[Matcher, ...] = Field(min_length=1)
+    equal: tuple[LabelName, ...] = Field(min_length=1)
+    tests: tuple[InhibitCase, ...] = ()
+
+    def inhibits(self, source: dict[str, str], target: dict[str, str]) -> bool:
+        return (
+            all(matches(m, source) for m in self.source)
+            and all(matches(m, target) for m in self.target)
+            and all(source.get(label, "") == target.get(label, "") for label in self.equal)
+        )
+
+
+class Routing(Model):
+    receiver: Name  # the root route's receiver: whatever no child takes goes here
+    group_by: tuple[LabelName, ...]
+    group_wait: Duration
+    group_interval: Duration
+    repeat_interval: Duration
+    routes: tuple[Route, ...] = ()
+    inhibit: tuple[Inhibit, ...] = ()
+    tests: tuple[RouteCase, ...] = ()
+
+    def receivers_for(self, labels: dict[str, str]) -> list[str]:
+        """The receivers a label set reaches, in order (what `amtool config routes test` prints)."""
+        reached: list[str] = []
+        for route in self.routes:
+            if all(matches(m, labels) for m in route.matchers):
+                reached.append(route.receiver)
+                if not route.continue_:
+                    break
+        return reached or [self.receiver]
+
+
+# --- dashboards -----------------------------------------------------------------
+
+
+class Query(Model):
+    expr: PromQL
+    legend: str = ""
+
+
+class Grid(Model):
+    x: int = Field(ge=0, le=23)
+    y: int = Field(ge=0)
+    w: int = Field(ge=1, le=24)
+    h: int = Field(ge=1)
+
+
+class Panel(Model):
+    title: Text
+    kind: Literal["timeseries", "stat", "gauge"]
+    queries: tuple[Query, ...] = Field(min_length=1)
+    unit: str = "short"
+    description: str = ""
+    width: int = Field(default=12, ge=1, le=24)
+    height: int = Field(default=8, ge=1)
+    grid: Grid | None = None  # explicit position; without it panels flow left to right
+    thresholds_from: str | None = None  # the alert whose threshold this panel draws
+    min: float | None = None
+    max: float | None = None
+
+
+class Dashboard(Model):
+    uid: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-_]{1,40}$")]
+    title: Text
+    panels: tuple[Panel, ...] = Field(min_length=1)
+    refresh: Duration = "30s"
+    time_from: str = "now-6h"
+    tags: tuple[str, ...] = ()
+    refresh_intervals: tuple[Duration, ...] = ("10s", "30s", "1m", "5m", "15m", "30m", "1h", "2h", "1d")
+
+    def positions(self) -> list[Grid]:
+        """Each panel's grid position: its own, or the next free place in a 24-column flow."""
+        placed: list[Grid] = []
+        x = y = row_height = 0
+        for panel in self.panels:
+            if panel.grid is not None:
+                placed.append(panel.grid)
+                continue
+            if x + panel.width > 24:
+                x, y, row_height = 0, y + row_height, 0
+            placed.append(Grid(x=x, y=y, w=panel.width, h=panel.height))
+            x, row_height = x + panel.width, max(row_height, panel.height)
+        return placed
+
+
+# --- the whole stack --------------------------------------------------------------
+
+
+class Settings(Model):
+    """House conventions: where things are deployed and linked, and the allowed label values."""
+
+    namespace: Text
+    labels: Labels = {}  # on every Kubernetes object
+    runbook_base_url: Text
+    grafana_url: Text
+    severities: tuple[LabelName, ...] = ("critical", "warning")
+    categories: tuple[LabelName, ...] = Field(min_length=1)
+    secret_name: Text = "alertmanager-webhooks"
+    secret_dir: Text = "/etc/alertmanager/secrets"
+
+
+class Stack(Model):
+    """Everything the specs declare, with the references between objects checked."""
+
+    settings: Settings
+    rule_groups: tuple[RuleGroup, ...] = Field(min_length=1)
+    dashboards: tuple[Dashboard, ...] = ()
+    receivers: tuple[Receiver, ...] = Field(min_length=1)
+    routing: Routing
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [alert for group in self.rule_groups for alert in group.alerts]
+
+    def alert(self, name: str) -> Alert:
+        return next(a for a in self.alerts if a.name == name)
+
+    def panel_of(self, alert: Alert) -> tuple[Dashboard, int]:
+        """The dashboard and the 1-based panel id that show an alert's signal."""
+        for dashboard in self.dashboards:
+            for index, panel in enumerate(dashboard.panels, start=1):
+                if panel.title == alert.panel:
+                    return dashboard, index
+        raise KeyError(alert.panel)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._check_unique()
+        self._check_references()
+
+    def _check_unique(self) -> None:
+        _unique("RuleGroup", "name", [(g.name, g) for g in self.rule_groups])
+        _unique("Alert", "name", [(a.name, a) for a in self.alerts])
+        _unique("Receiver", "name", [(r.name, r) for r in self.receivers])
+        _unique("Dashboard", "uid", [(d.uid, d) for d in self.dashboards])
+        for dashboard in self.dashboards:
+            _unique("Panel", "title", [(p.title, p) for p in dashboard.panels])
+
+    def _check_references(self) -> None:
+        settings = self.settings
+        receivers = sorted(r.name for r in self.receivers)
+        panels = {p.title: p for d in self.dashboards for p in d.panels}
+        alerts = sorted(a.name for a in self.alerts)
+        for alert in self.alerts:
+            obj = f"Alert {alert.name!r}"
+            _one_of(alert.severity, settings.severities, alert, obj, "severity")
+            _one_of(alert.category, settings.categories, alert, obj, "category")
+            _one_of(alert.panel, sorted(panels), alert, obj, "panel")
+        for panel in panels.values():
+            if panel.thresholds_from is not None:
+                _one_of(panel.thresholds_from, alerts, panel, f"Panel {panel.title!r}", "thresholds_from")
+        routing = self.routing
+        _one_of(routing.receiver, receivers, routing, "Routing", "receiver")
+        for index, route in enumerate(routing.routes, start=1):
+            obj = f"Route #{index} ({', '.join(route.matchers)})"
+            _one_of(route.receiver, receivers, route, obj, "receiver")
+        for case in routing.tests:
+            for name in case.receivers:
+                _one_of(name, receivers, case, f"RouteCase {case.labels}", "receivers")
+
+
+def _place(subject: Model, obj: str, field: str) -> Place:
+    file, line = subject.origin
+    return Place(file=file, line=line or None, obj=obj, field=field)
+
+
+def _unique(kind: str, field: str, named: list[tuple[str, Model]]) -> None:
+    seen: set[str] = set()
+    for name, subject in named:
+        if name in seen:
+            raise SpecError(f"{name!r} is declared more than once; each {field} must be unique",
+                            _place(subject, f"{kind} {name!r}", field))
+        seen.add(name)
+
+
+def _one_of(value: str, allowed: Iterable[str], subject: Model, obj: str, field: str) -> None:
+    allowed = list(allowed)
+    if value not in allowed:
+        raise SpecError(f"expected one of {', '.join(map(repr, allowed))}, got {value!r}",
+                        _place(subject, obj, field))

@@ -1,0 +1,34 @@
+"""The text templates in `templates/`: Go templates shipped as they are, jinja2 ones rendered sandboxed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+
+def _folder() -> Path:
+    """`templates/` beside the package in a checkout, or inside it when installed from a wheel."""
+    here = Path(__file__).parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("futuramon's templates/ folder is missing from this installation")
+
+
+def raw(name: str) -> str:
+    return (_folder() / name).read_text(encoding="utf-8")
+
+
+def render(name: str, **context: Any) -> str:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(_folder()),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    return env.get_template(name).render(**context)
