@@ -68,7 +68,7 @@ def route(*matchers: str, receiver: str, repeat_interval: str | None = None, con
     return Route(matchers=matchers, receiver=receiver, repeat_interval=repeat_interval, **{"continue": continue_})
 
 
-def signal_panel(source: Alert, kind: str, legend: str = "", **fields: Any) -> Panel:
-    """The panel that plots an alert's own signal, with the alert's threshold drawn on it."""
-    return Panel(title=source.panel, kind=kind, queries=(Query(expr=source.signal, legend=legend),),
+def signal_panel(source: Alert, kind: str, legend: str = "", more: tuple[Query, ...] = (), **fields: Any) -> Panel:
+    """The panel that plots an alert's own signal (and `more` queries), with the alert's threshold drawn on it."""
+    return Panel(title=source.panel, kind=kind, queries=(Query(expr=source.signal, legend=legend), *more),
                  unit=source.unit, thresholds_from=source.name, **fields)

@@ -6,7 +6,7 @@ import re
 
 from futuramon.model import Alert, Stack, number
 
-_UNIT_SUFFIX = {"s": "s", "reqps": " req/s", "ops": " ops/s", "bytes": " B", "percent": "%"}
+_UNIT_SUFFIX = {"s": "s", "reqps": " req/s", "cps": "/s", "ops": " ops/s", "bytes": " B", "percent": "%"}
 
 
 def threshold_text(alert: Alert) -> str:

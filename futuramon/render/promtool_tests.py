@@ -1,0 +1,51 @@
+"""promtool unit-test files generated from the test cases declared on each alert.
+
+The cases run against the rendered rules with `summary` and `description` left out:
+those hold `{{ $value }}` text that promtool would have to match to the last digit.
+Labels, `runbook_url` and `dashboard_url` are checked exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from futuramon.model import Alert, AlertCase, Stack
+from futuramon.render import prometheus
+from futuramon.render.text import annotations, labels
+
+RULES = "alert-rules.yaml"
+TESTS = "alert-tests.yaml"
+CHECKED_ANNOTATIONS = ("runbook_url", "dashboard_url")
+
+
+def rules_under_test(stack: Stack) -> dict[str, Any]:
+    groups = prometheus.rule_groups(stack)
+    for group in groups["groups"]:
+        for rule in group["rules"]:
+            rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
+    return groups
+
+
+def test_file(stack: Stack) -> dict[str, Any]:
+    return {
+        "rule_files": [RULES],
+        "evaluation_interval": "1m",
+        "tests": [_case(stack, alert, case) for alert in stack.alerts for case in alert.tests],
+    }
+
+
+def case_name(alert: Alert, case: AlertCase) -> str:
+    return f"{alert.name}: {case.name}"
+
+
+def _case(stack: Stack, alert: Alert, case: AlertCase) -> dict[str, Any]:
+    expected = []
+    if case.fires:
+        links = {k: v for k, v in annotations(stack, alert).items() if k in CHECKED_ANNOTATIONS}
+        expected.append({"exp_labels": {**case.labels, **labels(alert)}, "exp_annotations": links})
+    return {
+        "name": case_name(alert, case),
+        "interval": "1m",
+        "input_series": [{"series": s.selector, "values": s.values} for s in case.series],
+        "alert_rule_test": [{"eval_time": case.at, "alertname": alert.name, "exp_alerts": expected}],
+    }

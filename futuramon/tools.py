@@ -1,0 +1,70 @@
+"""The real binaries futuramon drives: found, version-checked, and run with a timeout."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from futuramon.errors import ToolError
+
+# Minimum versions: promtool/prometheus 2.53, amtool/alertmanager 0.28 (api_url_file, webhook_url_file,
+# `amtool config routes test --verify.receivers`, `amtool template render`).
+MINIMUM = {"promtool": (2, 53), "prometheus": (2, 53), "amtool": (0, 28), "alertmanager": (0, 28)}
+INSTALL_HINT = (
+    "install it with `bash scripts/install-tools.sh` (puts promtool, amtool, prometheus and alertmanager "
+    "into .tools/bin), or put it on PATH, or point FUTURAMON_TOOLS at a folder that holds it"
+)
+_checked: dict[str, Path] = {}
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    output: str
+
+
+def _search_path() -> list[Path]:
+    folders = [Path(p) for p in os.environ.get("FUTURAMON_TOOLS", "").split(os.pathsep) if p]
+    folders.append(Path(__file__).resolve().parent.parent / ".tools" / "bin")
+    return folders
+
+
+def find(name: str) -> Path:
+    """The binary `name`, checked once to be at least the minimum version."""
+    if name in _checked:
+        return _checked[name]
+    candidates = [folder / name for folder in _search_path()] + [Path(p) for p in [shutil.which(name)] if p]
+    binary = next((c for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
+    if binary is None:
+        raise ToolError(f"{name} is not installed: {INSTALL_HINT}")
+    try:
+        found = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30)
+    except OSError as error:
+        raise ToolError(f"{binary} cannot be run ({error.strerror}): {INSTALL_HINT}") from None
+    version = re.search(r"version (\d+)\.(\d+)", found.stdout + found.stderr)
+    if found.returncode != 0 or version is None:
+        raise ToolError(f"{binary} --version failed (exit {found.returncode}): {INSTALL_HINT}")
+    have = (int(version.group(1)), int(version.group(2)))
+    if have < MINIMUM[name]:
+        need = ".".join(map(str, MINIMUM[name]))
+        raise ToolError(f"{binary} is version {have[0]}.{have[1]}, futuramon needs {need} or newer: {INSTALL_HINT}")
+    _checked[name] = binary
+    return binary
+
+
+def run(name: str, *args: str, cwd: Path | None = None, timeout: float = 120) -> Result:
+    """Run a tool; a crash or hang is a ToolError, a non-zero exit is returned for the caller to judge."""
+    binary = find(name)
+    try:
+        done = subprocess.run([str(binary), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"{name} {' '.join(args[:2])} did not finish in {timeout:.0f}s") from None
+    except OSError as error:
+        raise ToolError(f"{binary} cannot be run ({error.strerror})") from None
+    if done.returncode < 0:
+        raise ToolError(f"{name} crashed (signal {-done.returncode}): {done.stderr.strip()[-500:]}")
+    return Result(done.returncode, (done.stdout + done.stderr).strip())

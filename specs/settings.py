@@ -1,0 +1,14 @@
+"""FuturaTickets house conventions: where the stack runs, where links point, allowed labels."""
+
+from futuramon.dsl import Settings
+
+SETTINGS = Settings(
+    namespace="futuratickets",
+    labels={"component": "monitoring"},
+    runbook_base_url="https://github.com/futuratickets/monitoring/blob/main/out/runbooks",
+    grafana_url="https://grafana.futuratickets.com",
+    severities=("critical", "warning"),
+    categories=("platform", "payments", "business"),
+    secret_name="alertmanager-webhooks",
+    secret_dir="/etc/alertmanager/secrets",
+)
