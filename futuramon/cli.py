@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
-from enum import Enum
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from futuramon import __version__, pipeline, writer
+from futuramon import __version__, pipeline, report, writer
+from futuramon.checks import REGISTRY
 from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, redact
 from futuramon.render.text import threshold_text
+from futuramon.validate import select, validate
 
 EXIT_BUG = 70
 
@@ -44,8 +46,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks, for bug reports.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -65,8 +68,13 @@ def run(action: Callable[[], int]) -> NoReturn:
     except Exception as error:  # a bug in futuramon: say so, and how to report it
         if _state["debug"]:
             traceback.print_exc()
-        typer.echo(redact(f"internal error: {type(error).__name__}: {error}\n"
-                          "This is a bug in futuramon; rerun with --debug and report the traceback."), err=True)
+        typer.echo(
+            redact(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in futuramon; rerun with --debug and report the traceback."
+            ),
+            err=True,
+        )
         code = EXIT_BUG
     raise typer.Exit(code)
 
@@ -75,8 +83,10 @@ def run(action: Callable[[], int]) -> NoReturn:
 def render(
     specs: SpecsOption = Path("specs"),
     out: OutOption = Path("out"),
-    check: Annotated[bool, typer.Option(
-        "--check", help="Write nothing; exit 1 and print a diff when out/ differs from a fresh render.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 and print a diff when out/ differs from a fresh render."),
+    ] = False,
 ) -> None:
     """Render the specs into out/ (atomically: all files or none)."""
 
@@ -97,7 +107,43 @@ def render(
     run(action)
 
 
-class Listing(str, Enum):
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command("validate")
+def validate_command(
+    specs: SpecsOption = Path("specs"),
+    out: OutOption = Path("out"),
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="text, json or github")] = Format.text,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check (repeatable).")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", help="Skip this check (repeatable).")] = None,
+) -> None:
+    """Prove the specs: render in memory, run every check (promtool, amtool, tests, schemas, lint, drift).
+
+    Exit 0 when no check reports an error, 1 otherwise, 2 for a bad spec or a missing tool.
+    """
+
+    def action() -> int:
+        checks = select(only or [], skip or [])
+        problems = validate(specs, out, checks)
+        sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
+        return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
+
+    run(action)
+
+
+@app.command("checks")
+def checks_command() -> None:
+    """List the checks `validate` runs, one line each."""
+    width = max(len(check.name) for check in REGISTRY)
+    for check in REGISTRY:
+        typer.echo(f"{check.name.ljust(width)}  {check.severity:7}  {check.summary}")
+
+
+class Listing(StrEnum):
     alerts = "alerts"
     panels = "panels"
     routes = "routes"
@@ -112,31 +158,40 @@ def list_(
 
     def action() -> int:
         stack = pipeline.build(specs).stack
-        rows: list[tuple[str, ...]]
+        rows: Sequence[tuple[str, ...]]
         if what is Listing.alerts:
             rows = [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL")] + [
-                (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel)
-                for a in stack.alerts
+                (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel) for a in stack.alerts
             ]
         elif what is Listing.panels:
             rows = [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
                 (d.uid, str(i), p.title, p.kind, p.unit, p.thresholds_from or "-")
-                for d in stack.dashboards for i, p in enumerate(d.panels, start=1)
+                for d in stack.dashboards
+                for i, p in enumerate(d.panels, start=1)
             ]
         else:
             routing = stack.routing
-            rows = [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")] + [
-                (str(i), ", ".join(r.matchers), r.receiver, r.repeat_interval or routing.repeat_interval,
-                 str(r.continue_).lower())
-                for i, r in enumerate(routing.routes, start=1)
-            ] + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
+            rows = (
+                [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")]
+                + [
+                    (
+                        str(i),
+                        ", ".join(r.matchers),
+                        r.receiver,
+                        r.repeat_interval or routing.repeat_interval,
+                        str(r.continue_).lower(),
+                    )
+                    for i, r in enumerate(routing.routes, start=1)
+                ]
+                + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
+            )
         typer.echo(_table(rows))
         return EXIT_OK
 
     run(action)
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def _table(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 

@@ -1,7 +1,7 @@
 """What spec modules import: the model's objects and a few helpers that keep specs short.
 
 A spec module declares objects at module level; the loader collects every
-`Settings`, `RuleGroup`, `Dashboard`, `Receiver` and `Routing` it finds there
+`Settings`, `RuleGroup`, `Dashboard`, `Receiver`, `Routing` and `Metric` it finds there
 (also inside lists and tuples), in file and declaration order.
 """
 
@@ -18,13 +18,14 @@ from futuramon.model import (
     Grid,
     Inhibit,
     InhibitCase,
+    Metric,
     Panel,
     Query,
     Receiver,
     Route,
     RouteCase,
-    RuleGroup,
     Routing,
+    RuleGroup,
     Runbook,
     Series,
     Settings,
@@ -32,10 +33,33 @@ from futuramon.model import (
 )
 
 __all__ = [
-    "Alert", "AlertCase", "Command", "Dashboard", "Discord", "Grid", "Inhibit", "InhibitCase",
-    "Panel", "Query", "Receiver", "Route", "RouteCase", "RuleGroup", "Routing", "Runbook",
-    "Series", "Settings", "Slack",
-    "alert", "fires", "quiet", "route", "runbook", "signal_panel", "step",
+    "Alert",
+    "AlertCase",
+    "Command",
+    "Dashboard",
+    "Discord",
+    "Grid",
+    "Inhibit",
+    "InhibitCase",
+    "Metric",
+    "Panel",
+    "Query",
+    "Receiver",
+    "Route",
+    "RouteCase",
+    "Routing",
+    "RuleGroup",
+    "Runbook",
+    "Series",
+    "Settings",
+    "Slack",
+    "alert",
+    "fires",
+    "quiet",
+    "route",
+    "runbook",
+    "signal_panel",
+    "step",
 ]  # fmt: skip
 
 
@@ -46,14 +70,20 @@ def alert(name: str, *, for_: str, **fields: Any) -> Alert:
 
 def fires(name: str, at: str, series: dict[str, str], **labels: str) -> AlertCase:
     """A test case: with these series, the alert is firing at `at` (with these labels)."""
-    return AlertCase(name=name, at=at, fires=True, labels=labels,
-                     series=tuple(Series(selector=k, values=v) for k, v in series.items()))
+    return AlertCase(
+        name=name,
+        at=at,
+        fires=True,
+        labels=labels,
+        series=tuple(Series(selector=k, values=v) for k, v in series.items()),
+    )
 
 
 def quiet(name: str, at: str, series: dict[str, str]) -> AlertCase:
     """A test case: with these series, the alert is not firing at `at`."""
-    return AlertCase(name=name, at=at, fires=False,
-                     series=tuple(Series(selector=k, values=v) for k, v in series.items()))
+    return AlertCase(
+        name=name, at=at, fires=False, series=tuple(Series(selector=k, values=v) for k, v in series.items())
+    )
 
 
 def step(say: str, run: str = "") -> Command:
@@ -70,5 +100,11 @@ def route(*matchers: str, receiver: str, repeat_interval: str | None = None, con
 
 def signal_panel(source: Alert, kind: str, legend: str = "", more: tuple[Query, ...] = (), **fields: Any) -> Panel:
     """The panel that plots an alert's own signal (and `more` queries), with the alert's threshold drawn on it."""
-    return Panel(title=source.panel, kind=kind, queries=(Query(expr=source.signal, legend=legend), *more),
-                 unit=source.unit, thresholds_from=source.name, **fields)
+    return Panel(
+        title=source.panel,
+        kind=kind,
+        queries=(Query(expr=source.signal, legend=legend), *more),
+        unit=source.unit,
+        thresholds_from=source.name,
+        **fields,
+    )

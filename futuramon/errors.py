@@ -57,7 +57,7 @@ class SpecError(FuturamonError):
     def at(self, **changes: object) -> SpecError:
         """The same error, with more of its place filled in (keeps what is already known)."""
         known = {k: v for k, v in self.place.__dict__.items() if v}
-        return SpecError(self.message, Place(**{**changes, **known}))  # type: ignore[arg-type]
+        return SpecError(self.message, Place(**{**changes, **known}))
 
     def __str__(self) -> str:
         prefix = self.place.prefix()

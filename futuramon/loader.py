@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from futuramon.errors import Place, SpecError
-from futuramon.model import Dashboard, Receiver, Routing, RuleGroup, Settings, Stack
+from futuramon.model import Dashboard, Metric, Receiver, Routing, RuleGroup, Settings, Stack
 
-COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing)
+COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric)
 
 
 def load(folder: Path) -> Stack:
@@ -56,13 +56,16 @@ def _import(package: str, file: Path) -> types.ModuleType:
     except SpecError:
         raise
     except SyntaxError as error:
-        raise SpecError(f"Python syntax error: {error.msg}",
-                        Place(file=str(error.filename or file), line=error.lineno)) from None
+        raise SpecError(
+            f"Python syntax error: {error.msg}", Place(file=str(error.filename or file), line=error.lineno)
+        ) from None
     except Exception as error:  # a spec module is user code: report where it broke
-        line = next((f.lineno for f in reversed(traceback.extract_tb(error.__traceback__))
-                     if f.filename == str(file)), None)
-        raise SpecError(f"{type(error).__name__} while importing the spec module: {error}",
-                        Place(file=str(file), line=line)) from error
+        line = next(
+            (f.lineno for f in reversed(traceback.extract_tb(error.__traceback__)) if f.filename == str(file)), None
+        )
+        raise SpecError(
+            f"{type(error).__name__} while importing the spec module: {error}", Place(file=str(file), line=line)
+        ) from error
     return module
 
 
@@ -87,8 +90,9 @@ def _assemble(folder: Path, found: list[Any]) -> Stack:
     routings = [o for o in found if isinstance(o, Routing)]
     for kind, objects in (("Settings", settings), ("Routing", routings)):
         if len(objects) != 1:
-            raise SpecError(f"the specs must declare exactly one {kind}, found {len(objects)}",
-                            Place(file=str(folder), obj=kind))
+            raise SpecError(
+                f"the specs must declare exactly one {kind}, found {len(objects)}", Place(file=str(folder), obj=kind)
+            )
     try:
         return Stack(
             settings=settings[0],
@@ -96,6 +100,7 @@ def _assemble(folder: Path, found: list[Any]) -> Stack:
             rule_groups=tuple(o for o in found if isinstance(o, RuleGroup)),
             dashboards=tuple(o for o in found if isinstance(o, Dashboard)),
             receivers=tuple(o for o in found if isinstance(o, Receiver)),
+            metrics=tuple(o for o in found if isinstance(o, Metric)),
         )
     except SpecError as error:
         if error.place.file.startswith(str(folder.resolve())):

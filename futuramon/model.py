@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 import sys
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import promql_parser
@@ -25,7 +25,6 @@ from futuramon.errors import Place, SpecError
 _DURATION = re.compile(r"^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$")
 _DURATION_SECONDS = {"y": 365 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$')
 
 
@@ -240,8 +239,10 @@ def _promql_or_error(expr: str, name: str) -> None:
     try:
         promql_parser.parse(expr)
     except ValueError as error:
-        raise SpecError(f"the rule's expression is not valid PromQL ({error}): {expr!r}",
-                        Place(obj=f"Alert {name!r}", field="signal")) from None
+        raise SpecError(
+            f"the rule's expression is not valid PromQL ({error}): {expr!r}",
+            Place(obj=f"Alert {name!r}", field="signal"),
+        ) from None
 
 
 def number(value: float) -> str:
@@ -276,8 +277,10 @@ class Receiver(Model):
 
     def model_post_init(self, context: Any, /) -> None:
         if not self.slack and not self.discord:
-            raise SpecError("a receiver needs at least one Slack or Discord config, it has none",
-                            Place(obj=f"Receiver {self.name!r}", field="slack"))
+            raise SpecError(
+                "a receiver needs at least one Slack or Discord config, it has none",
+                Place(obj=f"Receiver {self.name!r}", field="slack"),
+            )
 
 
 class Route(Model):
@@ -390,6 +393,24 @@ class Dashboard(Model):
         return placed
 
 
+# --- the metrics catalog -----------------------------------------------------------
+
+
+class Metric(Model):
+    """A metric the expressions may read; a histogram also provides its _bucket, _sum and _count series."""
+
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
+    type: Literal["counter", "gauge", "histogram"]
+    labels: tuple[LabelName, ...] = ()
+    source: str = ""
+
+    def series(self) -> dict[str, str]:
+        """Series name → the type a query sees it as."""
+        if self.type == "histogram":
+            return {f"{self.name}_bucket": "counter", f"{self.name}_sum": "counter", f"{self.name}_count": "counter"}
+        return {self.name: self.type}
+
+
 # --- the whole stack --------------------------------------------------------------
 
 
@@ -414,6 +435,11 @@ class Stack(Model):
     dashboards: tuple[Dashboard, ...] = ()
     receivers: tuple[Receiver, ...] = Field(min_length=1)
     routing: Routing
+    metrics: tuple[Metric, ...] = ()
+
+    def metric_types(self) -> dict[str, str]:
+        """Every series name the catalog knows → counter or gauge."""
+        return {name: kind for metric in self.metrics for name, kind in metric.series().items()}
 
     @property
     def alerts(self) -> list[Alert]:
@@ -474,13 +500,14 @@ def _unique(kind: str, field: str, named: list[tuple[str, Model]]) -> None:
     seen: set[str] = set()
     for name, subject in named:
         if name in seen:
-            raise SpecError(f"{name!r} is declared more than once; each {field} must be unique",
-                            _place(subject, f"{kind} {name!r}", field))
+            raise SpecError(
+                f"{name!r} is declared more than once; each {field} must be unique",
+                _place(subject, f"{kind} {name!r}", field),
+            )
         seen.add(name)
 
 
 def _one_of(value: str, allowed: Iterable[str], subject: Model, obj: str, field: str) -> None:
     allowed = list(allowed)
     if value not in allowed:
-        raise SpecError(f"expected one of {', '.join(map(repr, allowed))}, got {value!r}",
-                        _place(subject, obj, field))
+        raise SpecError(f"expected one of {', '.join(map(repr, allowed))}, got {value!r}", _place(subject, obj, field))

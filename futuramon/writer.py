@@ -76,12 +76,14 @@ def diff(files: dict[str, str], out: Path) -> str:
         before, after = current.get(relative), files.get(relative)
         if before == after:
             continue
-        chunks.extend(difflib.unified_diff(
-            (before or "").splitlines(keepends=True),
-            (after or "").splitlines(keepends=True),
-            fromfile=f"{out.name}/{relative}" if before is not None else "/dev/null",
-            tofile=f"{out.name}/{relative} (rendered)" if after is not None else "/dev/null",
-        ))
+        chunks.extend(
+            difflib.unified_diff(
+                (before or "").splitlines(keepends=True),
+                (after or "").splitlines(keepends=True),
+                fromfile=f"{out.name}/{relative}" if before is not None else "/dev/null",
+                tofile=f"{out.name}/{relative} (rendered)" if after is not None else "/dev/null",
+            )
+        )
         if chunks and not chunks[-1].endswith("\n"):
             chunks[-1] += "\n"
     return "".join(chunks)

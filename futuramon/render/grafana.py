@@ -52,9 +52,15 @@ def dashboard_json(stack: Stack, source: Dashboard) -> dict[str, Any]:
 def _panel(panel: Panel, panel_id: int, grid: Grid, threshold: Alert | None) -> Any:
     builder: Any
     if panel.kind == "timeseries":
-        builder = timeseries.Panel().fill_opacity(10).legend(
-            common.VizLegendOptions().show_legend(True).display_mode(common_models.LegendDisplayMode.LIST)
-            .placement(common_models.LegendPlacement.BOTTOM)
+        builder = (
+            timeseries.Panel()
+            .fill_opacity(10)
+            .legend(
+                common.VizLegendOptions()
+                .show_legend(True)
+                .display_mode(common_models.LegendDisplayMode.LIST)
+                .placement(common_models.LegendPlacement.BOTTOM)
+            )
         )
         if threshold is not None:
             builder = builder.thresholds_style(
@@ -69,9 +75,7 @@ def _panel(panel: Panel, panel_id: int, grid: Grid, threshold: Alert | None) -> 
         )
     else:
         builder = (
-            gauge.Panel()
-            .show_threshold_markers(True)
-            .reduce_options(common.ReduceDataOptions().calcs(["lastNotNull"]))
+            gauge.Panel().show_threshold_markers(True).reduce_options(common.ReduceDataOptions().calcs(["lastNotNull"]))
         )
     builder = (
         builder.id(panel_id)

@@ -24,18 +24,29 @@ def render(stack: Stack) -> dict[str, str]:
         RULES: rules,
         ALERTMANAGER: config,
         TEMPLATES: message_templates,
-        K8S_RULES: to_yaml(kubernetes.configmap(
-            "prometheus-alert-rules", settings.namespace, labels, {"alert-rules.yaml": rules})),
-        K8S_ALERTMANAGER: to_yaml(kubernetes.configmap(
-            "alertmanager-config", settings.namespace, labels,
-            {"alertmanager.yml": config, alertmanager.TEMPLATE_FILE: message_templates})),
+        K8S_RULES: to_yaml(
+            kubernetes.configmap("prometheus-alert-rules", settings.namespace, labels, {"alert-rules.yaml": rules})
+        ),
+        K8S_ALERTMANAGER: to_yaml(
+            kubernetes.configmap(
+                "alertmanager-config",
+                settings.namespace,
+                labels,
+                {"alertmanager.yml": config, alertmanager.TEMPLATE_FILE: message_templates},
+            )
+        ),
     }
     for dashboard in stack.dashboards:
         text = to_json(grafana.dashboard_json(stack, dashboard))
         files[f"k8s/grafana/dashboards/{dashboard.uid}.json"] = text
-        files[f"k8s/grafana/{_configmap_file(stack, dashboard.uid)}"] = to_yaml(kubernetes.configmap(
-            f"grafana-dashboard-{dashboard.uid}", settings.namespace, {**labels, "grafana_dashboard": "1"},
-            {f"{dashboard.uid}.json": text}))
+        files[f"k8s/grafana/{_configmap_file(stack, dashboard.uid)}"] = to_yaml(
+            kubernetes.configmap(
+                f"grafana-dashboard-{dashboard.uid}",
+                settings.namespace,
+                {**labels, "grafana_dashboard": "1"},
+                {f"{dashboard.uid}.json": text},
+            )
+        )
     for alert in stack.alerts:
         files[f"runbooks/{alert.name}.md"] = runbooks.runbook(stack, alert)
     return dict(sorted(files.items()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from futuramon.model import RuleGroup, Stack
-from futuramon.render.text import annotations, labels
+from futuramon.render.text import alert_annotations, alert_labels
 
 
 def rule_groups(stack: Stack) -> dict[str, Any]:
@@ -21,8 +21,8 @@ def _group(stack: Stack, group: RuleGroup) -> dict[str, Any]:
             "alert": alert.name,
             "expr": alert.expr,
             "for": alert.for_,
-            "labels": labels(alert),
-            "annotations": annotations(stack, alert),
+            "labels": alert_labels(alert),
+            "annotations": alert_annotations(stack, alert),
         }
         for alert in group.alerts
     ]

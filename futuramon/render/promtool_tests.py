@@ -11,7 +11,7 @@ from typing import Any
 
 from futuramon.model import Alert, AlertCase, Stack
 from futuramon.render import prometheus
-from futuramon.render.text import annotations, labels
+from futuramon.render.text import alert_annotations, alert_labels
 
 RULES = "alert-rules.yaml"
 TESTS = "alert-tests.yaml"
@@ -41,8 +41,8 @@ def case_name(alert: Alert, case: AlertCase) -> str:
 def _case(stack: Stack, alert: Alert, case: AlertCase) -> dict[str, Any]:
     expected = []
     if case.fires:
-        links = {k: v for k, v in annotations(stack, alert).items() if k in CHECKED_ANNOTATIONS}
-        expected.append({"exp_labels": {**case.labels, **labels(alert)}, "exp_annotations": links})
+        links = {k: v for k, v in alert_annotations(stack, alert).items() if k in CHECKED_ANNOTATIONS}
+        expected.append({"exp_labels": {**case.labels, **alert_labels(alert)}, "exp_annotations": links})
     return {
         "name": case_name(alert, case),
         "interval": "1m",

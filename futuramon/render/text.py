@@ -35,7 +35,7 @@ def dashboard_url(stack: Stack, alert: Alert) -> str:
     return f"{base}/d/{dashboard.uid}/{slug(dashboard.title)}?viewPanel={panel_id}"
 
 
-def annotations(stack: Stack, alert: Alert) -> dict[str, str]:
+def alert_annotations(stack: Stack, alert: Alert) -> dict[str, str]:
     return {
         "summary": fill(alert.summary, alert),
         "description": fill(alert.description, alert),
@@ -44,5 +44,5 @@ def annotations(stack: Stack, alert: Alert) -> dict[str, str]:
     }
 
 
-def labels(alert: Alert) -> dict[str, str]:
+def alert_labels(alert: Alert) -> dict[str, str]:
     return dict(sorted({**alert.labels, "severity": alert.severity, "category": alert.category}.items()))

@@ -1,0 +1,16 @@
+"""The registry of checks `futuramon validate` runs, in the order `futuramon checks` lists them."""
+
+from futuramon.checks import behaviour, lint_alerts, lint_dashboard, lint_routing, outputs, templates, tool_checks
+from futuramon.checks.base import Check, Context, Problem
+
+REGISTRY: list[Check] = [
+    *tool_checks.CHECKS,
+    *behaviour.CHECKS,
+    *outputs.CHECKS,
+    *templates.CHECKS,
+    *lint_alerts.CHECKS,
+    *lint_routing.CHECKS,
+    *lint_dashboard.CHECKS,
+]
+
+__all__ = ["REGISTRY", "Check", "Context", "Problem"]

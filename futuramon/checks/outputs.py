@@ -1,0 +1,85 @@
+"""Checks on the rendered files themselves: Kubernetes schemas and sizes, secrets, drift."""
+
+from __future__ import annotations
+
+import re
+
+import kubernetes_validate
+import yaml
+
+from futuramon import writer
+from futuramon.checks.base import Check, Context, Problem
+
+# `kubectl apply` stores the object in an annotation, which must stay under 256 KiB.
+APPLY_LIMIT = 256 * 1024
+KUBERNETES_VERSION = "1.30.0"
+_SECRETS = [
+    (re.compile(r"https://hooks\.slack\.com/services/\S+"), "a Slack webhook URL"),
+    (re.compile(r"https://(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/\S+"), "a Discord webhook URL"),
+    (re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (re.compile(r"(?<![\w.-])(?:api_url|webhook_url|url):\s*['\"]?https?://"), "an inline webhook URL"),
+]
+
+
+def kubernetes_schema(ctx: Context, check: Check) -> list[Problem]:
+    problems = []
+    for name, text in ctx.rendered.files.items():
+        if not (name.startswith("k8s/") and name.endswith(".yaml")):
+            continue
+        where = (f"out/{name}", 0)
+        if len(text.encode()) > APPLY_LIMIT:
+            problems.append(
+                check.problem(
+                    where,
+                    f"{len(text.encode())} bytes: over the {APPLY_LIMIT}-byte limit "
+                    "that `kubectl apply` can store in its annotation",
+                )
+            )
+        for document in yaml.safe_load_all(text):
+            try:
+                kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                problems.append(check.problem(where, f"not a valid Kubernetes object: {error.message}"))
+    return problems
+
+
+def no_secrets(ctx: Context, check: Check) -> list[Problem]:
+    problems = []
+    for name, text in ctx.rendered.files.items():
+        for number, line in enumerate(text.splitlines(), start=1):
+            for pattern, what in _SECRETS:
+                if pattern.search(line):
+                    problems.append(
+                        check.problem(
+                            (f"out/{name}", number), f"{what} in the output: secrets belong in the webhook Secret"
+                        )
+                    )
+    return problems
+
+
+def drift(ctx: Context, check: Check) -> list[Problem]:
+    difference = writer.diff(ctx.rendered.files, ctx.out)
+    if not difference:
+        return []
+    stale = sorted(
+        {line[4:].split(" ")[0] for line in difference.splitlines() if line.startswith(("--- ", "+++ "))}
+        - {"/dev/null"}
+    )
+    return [
+        check.problem(
+            (stale[0] if stale else str(ctx.out), 0),
+            f"{ctx.out} differs from a fresh render ({', '.join(stale)}): run `futuramon render` and commit the result",
+        )
+    ]
+
+
+CHECKS = [
+    Check(
+        "kubernetes-schema",
+        "error",
+        "every manifest in out/k8s/ is a valid Kubernetes object under 256 KiB",
+        kubernetes_schema,
+    ),
+    Check("no-secrets", "error", "no webhook URL or token appears in any output file", no_secrets),
+    Check("drift", "error", "out/ is byte-for-byte a fresh render of the specs", drift),
+]

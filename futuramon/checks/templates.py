@@ -1,0 +1,80 @@
+"""Go templates: alert annotations (parsed by promtool) and the Alertmanager message templates
+and receiver fields (rendered by `amtool template render`). `amtool check-config` sees neither."""
+
+from __future__ import annotations
+
+import re
+
+from futuramon import tools
+from futuramon.checks.base import Check, Context, Problem
+from futuramon.render import alertmanager, outputs
+from futuramon.render.text import alert_annotations
+from futuramon.render.yamltext import to_yaml
+
+_RULE = re.compile(r'rule (\d+), "([^"]+)": (.*)')
+
+
+def annotation_templates(ctx: Context, check: Check) -> list[Problem]:
+    stack = ctx.stack
+    rules = {
+        "groups": [
+            {
+                "name": "annotations",
+                "rules": [
+                    {"alert": alert.name, "expr": "vector(1)", "annotations": alert_annotations(stack, alert)}
+                    for alert in stack.alerts
+                ],
+            }
+        ]
+    }
+    (ctx.workdir / "annotations.yaml").write_text(to_yaml(rules))
+    result = tools.run("promtool", "check", "rules", "annotations.yaml", cwd=ctx.workdir)
+    problems = []
+    for found in _RULE.finditer(result.output):
+        alert = stack.alert(found.group(2))
+        problems.append(check.problem(ctx.where(alert), f"alert {alert.name}: broken Go template in {found.group(3)}"))
+    if result.code != 0 and not problems:
+        problems.append(
+            check.problem(ctx.where(stack.alerts[0]), f"promtool rejected the annotations:\n{result.output}")
+        )
+    return problems
+
+
+def message_templates(ctx: Context, check: Check) -> list[Problem]:
+    config = alertmanager.config(ctx.stack)
+    fields = sorted(
+        {
+            text
+            for receiver in config["receivers"]
+            for kind in ("slack_configs", "discord_configs")
+            for settings in receiver.get(kind, [])
+            for key, text in settings.items()
+            if isinstance(text, str) and "{{" in text
+        }
+    )
+    problems = []
+    for text in fields:
+        result = tools.run(
+            "amtool",
+            "template",
+            "render",
+            f"--template.glob={outputs.TEMPLATES}",
+            f"--template.text={text}",
+            cwd=ctx.workdir,
+        )
+        if result.code != 0:
+            problems.append(
+                check.problem(
+                    (f"templates/alertmanager/{alertmanager.TEMPLATE_FILE}", 0),
+                    f"message template {text!r} does not render: {result.output.splitlines()[-1]}",
+                )
+            )
+    return problems
+
+
+CHECKS = [
+    Check("annotation-templates", "error", "every alert annotation is a valid Go template", annotation_templates, True),
+    Check(
+        "message-templates", "error", "every Slack/Discord message template renders in amtool", message_templates, True
+    ),
+]

@@ -1,0 +1,46 @@
+"""Reporters: problems as text for people, JSON for scripts, annotations for GitHub Actions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from futuramon.checks import Problem
+from futuramon.errors import redact
+
+JSON_SCHEMA_VERSION = 1
+
+
+def summary(problems: list[Problem], checks: int) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    verdict = "FAILED" if errors else "ok"
+    return f"{verdict}: {checks} checks, {errors} errors, {warnings} warnings"
+
+
+def text(problems: list[Problem], checks: int) -> str:
+    lines = [f"{p.path}:{p.line}: {p.severity}: {p.message} ({p.check})" for p in problems]
+    return redact("\n".join([*lines, summary(problems, checks)])) + "\n"
+
+
+def as_json(problems: list[Problem], checks: int) -> str:
+    document = {
+        "version": JSON_SCHEMA_VERSION,
+        "ok": not any(p.severity == "error" for p in problems),
+        "checks": checks,
+        "problems": [asdict(p) for p in problems],
+    }
+    return redact(json.dumps(document, indent=2)) + "\n"
+
+
+def github(problems: list[Problem], checks: int) -> str:
+    def escape(value: str) -> str:
+        return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    lines = [
+        f"::{p.severity} file={p.path},line={max(p.line, 1)},title={p.check}::{escape(p.message)}" for p in problems
+    ]
+    return redact("\n".join([*lines, summary(problems, checks)])) + "\n"
+
+
+REPORTERS = {"text": text, "json": as_json, "github": github}

@@ -1,0 +1,34 @@
+"""`validate`: render into memory, write once to a scratch folder, run the checks in parallel."""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from futuramon import pipeline, tools, writer
+from futuramon.checks import REGISTRY, Check, Context, Problem
+from futuramon.errors import SpecError
+
+
+def select(only: list[str], skip: list[str]) -> list[Check]:
+    names = {check.name for check in REGISTRY}
+    for name in [*only, *skip]:
+        if name not in names:
+            raise SpecError(f"unknown check {name!r}; `futuramon checks` lists them")
+    return [c for c in REGISTRY if (not only or c.name in only) and c.name not in skip]
+
+
+def validate(specs: Path, out: Path, checks: list[Check]) -> list[Problem]:
+    rendered = pipeline.build(specs)
+    for name in ("promtool", "amtool"):
+        if any(check.needs_tools for check in checks):
+            tools.find(name)  # a missing or too old tool stops here, with how to install it
+    with tempfile.TemporaryDirectory(prefix="futuramon-validate-") as scratch:
+        workdir = Path(scratch) / "out"
+        writer.write(rendered.files, workdir)
+        context = Context(rendered=rendered, workdir=workdir, out=out, specs=specs)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = pool.map(lambda check: check.run(context, check), checks)
+            problems = [problem for found in results for problem in found]
+    return sorted(set(problems), key=lambda p: (p.path, p.severity != "error", p.line, p.check, p.message))

@@ -1,0 +1,77 @@
+"""The commands as a user runs them: output, exit codes, render --check as the CI drift gate."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from futuramon import __version__
+
+from .conftest import OUT, ROOT, SPECS, Cli
+
+
+@pytest.mark.parametrize("what", ["alerts", "panels", "routes"])
+def test_list_prints_a_table(cli: Cli, golden: Callable[[str, str], None], what: str) -> None:
+    code, out, _ = cli("list", what, "--specs", SPECS)
+    assert code == 0
+    golden(f"list-{what}.txt", out)
+
+
+def test_version_and_help(cli: Cli) -> None:
+    assert cli("--version")[:2] == (0, f"futuramon {__version__}\n")
+    code, out, _ = cli("--help")
+    assert code == 0 and "Exit codes" in out and "render" in out
+
+
+def test_render_writes_out_and_check_is_clean(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, stdout, _ = cli("render", "--specs", SPECS, "--out", out)
+    assert code == 0 and "rendered" in stdout
+    assert (out / "k8s/prometheus/alert-rules.yaml").is_file()
+    code, stdout, _ = cli("render", "--check", "--specs", SPECS, "--out", out)
+    assert code == 0 and "up to date" in stdout
+
+
+def test_check_on_a_tampered_out_prints_a_diff_and_fails(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(OUT, out)
+    rules = out / "prometheus/alert-rules.yaml"
+    rules.write_text(rules.read_text().replace("> 10\n", "> 20\n", 1))
+    (out / "k8s/grafana/dashboard-configmap.yaml").unlink()
+    (out / "leftover.yaml").write_text("old: file\n")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    code, stdout, stderr = cli("render", "--check", "--specs", SPECS, "--out", out)
+    assert code == 1
+    assert '-        expr: sum by (cluster, service) (rate(http_requests_total{status=~"5.."}[5m])) > 20' in stdout
+    assert '+        expr: sum by (cluster, service) (rate(http_requests_total{status=~"5.."}[5m])) > 10' in stdout
+    assert "--- /dev/null" in stdout and "out/leftover.yaml" in stdout
+    assert "stale" in stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before, "--check must write nothing"
+
+
+def test_render_removes_files_no_longer_generated(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "runbooks").mkdir()
+    (out / "runbooks/RetiredAlert.md").write_text("# gone\n")
+    assert cli("render", "--specs", SPECS, "--out", out)[0] == 0
+    assert not (out / "runbooks/RetiredAlert.md").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folder may be left behind"
+
+
+def test_console_script_exit_code_on_stale_out(tmp_path: Path) -> None:
+    """The installed `futuramon` command, as CI runs it."""
+    out = tmp_path / "out"
+    exe = Path(sys.executable).parent / "futuramon"
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(
+        [exe, "render", "--check", "--specs", SPECS, "--out", out], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
