@@ -16,7 +16,6 @@ from grafana_foundation_sdk.models import dashboard as models
 from futuramon.model import Alert, Dashboard, Grid, Panel, Stack
 
 DATASOURCE = models.DataSourceRef(type_val="prometheus", uid="${datasource}")
-_ALERT_COLOR = {"critical": "red", "warning": "orange"}
 
 
 def dashboard_json(stack: Stack, source: Dashboard) -> dict[str, Any]:
@@ -100,12 +99,11 @@ def _panel(panel: Panel, panel_id: int, grid: Grid, threshold: Alert | None) -> 
 
 
 def _thresholds(alert: Alert | None) -> dashboard.ThresholdsConfig:
-    """Green below an upper threshold (red or orange above), or the other way round for a lower one."""
+    """Green below an upper threshold and red above it, or the other way round for a lower one."""
     steps = [models.Threshold(color="green", value=None)]
     if alert is not None:
-        bad = _ALERT_COLOR.get(alert.severity, "red")
         if alert.op in (">", ">="):
-            steps.append(models.Threshold(color=bad, value=alert.threshold))
+            steps.append(models.Threshold(color="red", value=alert.threshold))
         else:
-            steps = [models.Threshold(color=bad, value=None), models.Threshold(color="green", value=alert.threshold)]
+            steps = [models.Threshold(color="red", value=None), models.Threshold(color="green", value=alert.threshold)]
     return dashboard.ThresholdsConfig().mode(models.ThresholdsMode.ABSOLUTE).steps(steps)
