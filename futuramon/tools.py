@@ -18,7 +18,7 @@ INSTALL_HINT = (
     "install it with `bash scripts/install-tools.sh` (puts promtool, amtool, prometheus and alertmanager "
     "into .tools/bin), or put it on PATH, or point FUTURAMON_TOOLS at a folder that holds it"
 )
-_checked: dict[str, Path] = {}
+_checked: set[Path] = set()
 
 
 @dataclass(frozen=True)
@@ -27,20 +27,22 @@ class Result:
     output: str
 
 
-def _search_path() -> list[Path]:
-    folders = [Path(p) for p in os.environ.get("FUTURAMON_TOOLS", "").split(os.pathsep) if p]
-    folders.append(Path(__file__).resolve().parent.parent / ".tools" / "bin")
-    return folders
+def _candidates(name: str) -> list[Path]:
+    """FUTURAMON_TOOLS alone when set; otherwise the project's .tools/bin, then PATH."""
+    explicit = os.environ.get("FUTURAMON_TOOLS")
+    if explicit:
+        return [Path(folder) / name for folder in explicit.split(os.pathsep) if folder]
+    on_path = shutil.which(name)
+    return [Path(__file__).resolve().parent.parent / ".tools" / "bin" / name] + ([Path(on_path)] if on_path else [])
 
 
 def find(name: str) -> Path:
-    """The binary `name`, checked once to be at least the minimum version."""
-    if name in _checked:
-        return _checked[name]
-    candidates = [folder / name for folder in _search_path()] + [Path(p) for p in [shutil.which(name)] if p]
-    binary = next((c for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
+    """The binary `name`, checked (once per binary) to be at least the minimum version."""
+    binary = next((c for c in _candidates(name) if c.is_file() and os.access(c, os.X_OK)), None)
     if binary is None:
         raise ToolError(f"{name} is not installed: {INSTALL_HINT}")
+    if binary in _checked:
+        return binary
     try:
         found = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30)
     except OSError as error:
@@ -52,7 +54,7 @@ def find(name: str) -> Path:
     if have < MINIMUM[name]:
         need = ".".join(map(str, MINIMUM[name]))
         raise ToolError(f"{binary} is version {have[0]}.{have[1]}, futuramon needs {need} or newer: {INSTALL_HINT}")
-    _checked[name] = binary
+    _checked.add(binary)
     return binary
 
 

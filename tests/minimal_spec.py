@@ -1,0 +1,31 @@
+"""A minimal valid spec, as text: the base that the broken-spec catalogue breaks one thing at a time."""
+
+MINIMAL = """\
+from futuramon.dsl import (Dashboard, Discord, Inhibit, Panel, Query, Receiver, RuleGroup, Routing, Settings,
+                           Slack, alert, route, runbook, step)
+
+SETTINGS = Settings(namespace="shop", runbook_base_url="https://runbooks.example.com",
+                    grafana_url="https://grafana.example.com", categories=("platform",))
+
+BOOK = runbook("Something is wrong.", [step("Look", "kubectl get pods")], ["Fix it."])
+
+APIDOWN = alert("ApiDown", signal="sum by (service) (up)", op="==", threshold=0, for_="5m",
+                severity="critical", category="platform", panel="Up", summary="API is down",
+                description="{{ $labels.service }} is down", runbook=BOOK)
+SLOW = alert("Slow", signal="max by (service) (latency_seconds)", op=">", threshold=2, for_="10m",
+             severity="warning", category="platform", panel="Up", summary="Slow", description="slow", runbook=BOOK)
+GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))
+
+BOARD = Dashboard(uid="shop", title="Shop", panels=(
+    Panel(title="Up", kind="stat", queries=(Query(expr="sum by (service) (up)"),)),
+))
+
+RECEIVERS = [
+    Receiver(name="oncall", slack=(Slack(channel="#oncall", webhook_file="slack-webhook-url"),)),
+    Receiver(name="chat", discord=(Discord(webhook_file="discord-webhook-url"),)),
+]
+ROUTING = Routing(receiver="oncall", group_by=("alertname",), group_wait="30s", group_interval="5m",
+                  repeat_interval="4h", routes=(route('severity="warning"', receiver="chat"),),
+                  inhibit=(Inhibit(source=('severity="critical"',), target=('severity="warning"',),
+                                   equal=("service",)),))
+"""

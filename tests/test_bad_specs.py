@@ -1,0 +1,149 @@
+"""The catalogue of broken specs: each is refused with exit 2 and a message that names file, object and field.
+
+Every case starts from tests/minimal_spec.py and breaks one thing; `out/` must stay untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli
+from .minimal_spec import MINIMAL
+
+# case: (text to replace in the minimal spec, replacement, fragments the message must hold)
+CASES = {
+    "python syntax error": ("BOOK = runbook(", "BOOK = runbook((", ["spec.py:7:", "Python syntax error"]),
+    "exception while importing": (
+        "BOOK = runbook(",
+        "1 / 0\nBOOK = runbook(",
+        ["spec.py:7:", "ZeroDivisionError while importing the spec module"],
+    ),
+    "wrong type": ("threshold=2,", 'threshold="two",', ["Alert 'Slow'", "field 'threshold'", "got 'two'"]),
+    "unknown field": (
+        'summary="Slow",',
+        'summary="Slow", colour="red",',
+        ["Alert 'Slow'", "field 'colour'", "unknown field (known fields:"],
+    ),
+    "duplicate alert": (
+        'alert("Slow",',
+        'alert("ApiDown",',
+        ["spec.py:12:", "Alert 'ApiDown'", "field 'name'", "declared more than once"],
+    ),
+    "duplicate receiver": (
+        'Receiver(name="chat"',
+        'Receiver(name="oncall"',
+        ["Receiver 'oncall'", "declared more than once"],
+    ),
+    "duplicate panel": (
+        "panels=(\n",
+        'panels=(\n    Panel(title="Up", kind="stat", queries=(Query(expr="up"),)),\n',
+        ["Panel 'Up'", "field 'title'", "declared more than once"],
+    ),
+    "duplicate dashboard uid": (
+        "BOARD = Dashboard(",
+        'OTHER = Dashboard(uid="shop", title="Again", panels=('
+        'Panel(title="X", kind="stat", queries=(Query(expr="up"),)),))\nBOARD = Dashboard(',
+        ["Dashboard 'shop'", "field 'uid'", "declared more than once"],
+    ),
+    "unknown severity": (
+        'severity="warning"',
+        'severity="urgent"',
+        ["Alert 'Slow'", "field 'severity'", "expected one of 'critical', 'warning', got 'urgent'"],
+    ),
+    "unknown category": (
+        'category="platform", panel="Up", summary="Slow"',
+        'category="infra", panel="Up", summary="Slow"',
+        ["Alert 'Slow'", "field 'category'", "got 'infra'"],
+    ),
+    "malformed duration": (
+        'for_="10m"',
+        'for_="10 minutes"',
+        ["Alert 'Slow'", "field 'for'", "expected a Prometheus duration", "got '10 minutes'"],
+    ),
+    "invalid promql": (
+        "max by (service) (latency_seconds)",
+        "max by (service) (latency_seconds",
+        ["Alert 'Slow'", "field 'signal'", "not a valid PromQL expression"],
+    ),
+    "invalid label name": (
+        'summary="Slow",',
+        'summary="Slow", labels={"team-name": "db"},',
+        ["Alert 'Slow'", "field 'labels'", "got 'team-name'", "expected a label name"],
+    ),
+    "threshold not finite": (
+        "threshold=2,",
+        'threshold=float("inf"),',
+        ["Alert 'Slow'", "field 'threshold'", "expected a finite number, got inf"],
+    ),
+    "route to unknown receiver": (
+        'receiver="chat"),)',
+        'receiver="pager"),)',
+        ["Route #1", "field 'receiver'", "got 'pager'"],
+    ),
+    "receiver without configs": (
+        'Receiver(name="chat", discord=(Discord(webhook_file="discord-webhook-url"),)),',
+        'Receiver(name="chat"),',
+        ["Receiver 'chat'", "needs at least one Slack or Discord"],
+    ),
+    "panel referencing an unknown alert": (
+        'Panel(title="Up", kind="stat",',
+        'Panel(title="Up", kind="stat", thresholds_from="NoSuchAlert",',
+        ["Panel 'Up'", "field 'thresholds_from'", "got 'NoSuchAlert'"],
+    ),
+    "alert pointing at an unknown panel": (
+        'panel="Up", summary="Slow"',
+        'panel="Down", summary="Slow"',
+        ["Alert 'Slow'", "field 'panel'", "got 'Down'"],
+    ),
+    "inline webhook url": (
+        'webhook_file="slack-webhook-url"',
+        'webhook_file="https://hooks.slack.com/services/T/B/X"',
+        ["Slack", "field 'webhook_file'", "must never be written into a spec"],
+    ),
+    "inhibit without equal": ('equal=("service",)', "equal=()", ["Inhibit", "field 'equal'"]),
+    "no settings": ("SETTINGS = Settings(", "_ = dict(", ["exactly one Settings, found 0"]),
+}
+
+
+def _write(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "spec.py").write_text(text)
+    return folder
+
+
+def test_the_minimal_spec_renders(cli: Cli, tmp_path: Path) -> None:
+    assert cli("render", "--specs", _write(tmp_path / "specs", MINIMAL), "--out", tmp_path / "out")[0] == 0
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_a_broken_spec_is_refused_clearly(cli: Cli, tmp_path: Path, case: str) -> None:
+    old, new, fragments = CASES[case]
+    assert old in MINIMAL, old
+    specs = _write(tmp_path / "specs", MINIMAL.replace(old, new, 1))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.yaml").write_text("previous render\n")
+    code, stdout, stderr = cli("render", "--specs", specs, "--out", out)
+    assert code == 2, stdout + stderr
+    assert stderr.startswith("error: ") and str(specs) in stderr
+    for fragment in fragments:
+        assert fragment in stderr, f"{fragment!r} not in {stderr!r}"
+    assert "Traceback" not in stderr and "hooks.slack.com" not in stderr
+    assert [p.name for p in out.iterdir()] == ["keep.yaml"] and (out / "keep.yaml").read_text() == "previous render\n"
+
+
+def test_missing_and_empty_specs_folders(cli: Cli, tmp_path: Path) -> None:
+    code, _, stderr = cli("render", "--specs", tmp_path / "nope", "--out", tmp_path / "out")
+    assert code == 2 and "does not exist" in stderr
+    (tmp_path / "empty").mkdir()
+    code, _, stderr = cli("render", "--specs", tmp_path / "empty", "--out", tmp_path / "out")
+    assert code == 2 and "holds no spec modules" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_debug_shows_the_traceback(cli: Cli, tmp_path: Path) -> None:
+    specs = _write(tmp_path / "specs", MINIMAL.replace("BOOK = runbook(", "1 / 0\nBOOK = runbook(", 1))
+    code, _, stderr = cli("--debug", "render", "--specs", specs, "--out", tmp_path / "out")
+    assert code == 2 and "Traceback" in stderr and "ZeroDivisionError" in stderr
