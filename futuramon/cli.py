@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -11,9 +12,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from futuramon import __version__, pipeline, report, writer
+from futuramon import __version__, drill, pipeline, report, writer
 from futuramon.checks import REGISTRY
-from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, redact
+from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, SpecError, redact
 from futuramon.render.text import threshold_text
 from futuramon.validate import select, validate
 
@@ -131,6 +132,35 @@ def validate_command(
         problems = validate(specs, out, checks)
         sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
         return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
+
+    run(action)
+
+
+@app.command("drill")
+def drill_command(
+    alerts: Annotated[list[str] | None, typer.Argument(help="Alert names (see `futuramon list alerts`).")] = None,
+    all_alerts: Annotated[bool, typer.Option("--all", help="Drill every alert.")] = False,
+    specs: SpecsOption = Path("specs"),
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="text or json")] = Format.text,
+) -> None:
+    """Fire alerts into a real Alertmanager on 127.0.0.1 and show what Slack and Discord would receive.
+
+    Exit 1 when an alert does not reach exactly the receivers its route resolves to, or its resolved
+    message does not arrive.
+    """
+
+    def action() -> int:
+        stack = pipeline.build(specs).stack
+        names = [a.name for a in stack.alerts] if all_alerts else list(alerts or [])
+        if not names:
+            raise SpecError("name an alert to drill, or pass --all")
+        results = drill.drill(stack, names)
+        if output_format is Format.json:
+            typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
+        else:
+            typer.echo("\n\n".join(r.text() for r in results))
+            typer.echo(f"\n{sum(r.ok for r in results)} of {len(results)} alerts delivered as routed")
+        return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
     run(action)
 

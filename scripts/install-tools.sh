@@ -11,7 +11,10 @@ PROMETHEUS_DEB="prometheus=2.53.3+ds1-2"
 PROMTOOL_DEB="promtool=2.53.3+ds1-2"
 ALERTMANAGER_DEB="prometheus-alertmanager=0.28.1+ds-1"
 
-have() { [ -x "$bin/promtool" ] && [ -x "$bin/amtool" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/alertmanager" ]; }
+have() {
+  [ -x "$bin/promtool" ] && [ -x "$bin/amtool" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/alertmanager" ] &&
+    [ -f /usr/share/prometheus/alertmanager/default.tmpl ]
+}
 if have; then echo "tools already in $bin"; exit 0; fi
 
 apt="$tools/apt"
@@ -33,6 +36,11 @@ rm -rf "$ex"; mkdir -p "$ex"
 for deb in "$apt"/debs/*.deb; do dpkg -x "$deb" "$ex"; done
 cp "$ex/usr/bin/prometheus" "$ex/usr/bin/promtool" "$ex/usr/bin/amtool" "$bin/"
 cp "$ex/usr/bin/prometheus-alertmanager" "$bin/alertmanager"
+# Debian's alertmanager reads its default notification templates from a compiled-in path.
+# This is the one place outside the project that gets a file (two read-only templates).
+mkdir -p "$tools/share" /usr/share/prometheus/alertmanager
+cp "$ex"/usr/share/prometheus/alertmanager/*.tmpl "$tools/share/"
+cp "$ex"/usr/share/prometheus/alertmanager/*.tmpl /usr/share/prometheus/alertmanager/
 rm -rf "$ex" "$apt"
 "$bin/promtool" --version | head -1
 "$bin/amtool" --version | head -1

@@ -1,0 +1,49 @@
+"""`futuramon drill`: alerts through a real Alertmanager to a local capture of Slack and Discord."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import SPECS, Cli
+
+
+def _drill(cli: Cli, *names: str) -> list[dict]:  # type: ignore[type-arg]
+    code, stdout, stderr = cli("drill", *names, "--specs", SPECS, "--format", "json")
+    assert code == 0, stdout + stderr
+    return json.loads(stdout)  # type: ignore[no-any-return]
+
+
+def test_critical_payments_alert_reaches_payments_and_critical_with_colors_and_links(cli: Cli) -> None:
+    (result,) = _drill(cli, "LowPaymentSuccessRate")
+    assert result["ok"] and result["delivered_receivers"] == ["payments", "critical"]
+    channels = {(n["receiver"], n["channel"]): n for n in result["firing"]}
+    assert set(channels) == {
+        ("payments", "#payments-alerts"),
+        ("critical", "#alerts-critical"),
+        ("critical", "discord"),
+    }
+    slack = channels[("payments", "#payments-alerts")]
+    assert slack["color"] == "danger" and slack["title"] == "[FIRING:1] LowPaymentSuccessRate (api)"
+    assert "/runbooks/LowPaymentSuccessRate.md|:book: Runbook>" in slack["text"]
+    assert "viewPanel=7|:bar_chart: Dashboard>" in slack["text"]
+    assert "below 90%" in slack["text"]
+
+
+def test_warning_business_alert_reaches_business_and_warnings_and_resolves(cli: Cli) -> None:
+    (result,) = _drill(cli, "SlowOrderProcessing")
+    assert result["ok"] and result["delivered_receivers"] == ["business", "warnings"]
+    assert {n["color"] for n in result["firing"]} == {"warning"}
+    assert {(n["receiver"], n["status"], n["color"]) for n in result["resolved"]} == {
+        ("business", "resolved", "good"),
+        ("warnings", "resolved", "good"),
+    }
+    assert all(n["title"].startswith("[RESOLVED]") for n in result["resolved"])
+
+
+def test_text_report_and_unknown_alert(cli: Cli) -> None:
+    code, stdout, _ = cli("drill", "RedisDown", "--specs", SPECS)
+    assert code == 0
+    assert "RedisDown: fired, expected critical, delivered critical [ok]" in stdout
+    assert "1 of 1 alerts delivered as routed" in stdout
+    code, _, stderr = cli("drill", "NoSuchAlert", "--specs", SPECS)
+    assert code == 2 and "no alert named 'NoSuchAlert'" in stderr
