@@ -142,6 +142,16 @@ def drill_command(
     all_alerts: Annotated[bool, typer.Option("--all", help="Drill every alert.")] = False,
     specs: SpecsOption = Path("specs"),
     output_format: Annotated[Format, typer.Option("--format", "-f", help="text or json")] = Format.text,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help=(
+                "Go through a real Prometheus too: it scrapes the alert's test series from a synthetic exporter and "
+                "evaluates the rules, with time compressed 60x (1 simulated minute per second)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Fire alerts into a real Alertmanager on 127.0.0.1 and show what Slack and Discord would receive.
 
@@ -154,7 +164,7 @@ def drill_command(
         names = [a.name for a in stack.alerts] if all_alerts else list(alerts or [])
         if not names:
             raise SpecError("name an alert to drill, or pass --all")
-        results = drill.drill(stack, names)
+        results = drill.drill(stack, names, live=live)
         if output_format is Format.json:
             typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
         else:

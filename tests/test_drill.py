@@ -7,8 +7,8 @@ import json
 from .conftest import SPECS, Cli
 
 
-def _drill(cli: Cli, *names: str) -> list[dict]:  # type: ignore[type-arg]
-    code, stdout, stderr = cli("drill", *names, "--specs", SPECS, "--format", "json")
+def _drill(cli: Cli, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    code, stdout, stderr = cli("drill", *args, "--specs", SPECS, "--format", "json")
     assert code == 0, stdout + stderr
     return json.loads(stdout)  # type: ignore[no-any-return]
 
@@ -27,6 +27,14 @@ def test_critical_payments_alert_reaches_payments_and_critical_with_colors_and_l
     assert "/runbooks/LowPaymentSuccessRate.md|:book: Runbook>" in slack["text"]
     assert "viewPanel=7|:bar_chart: Dashboard>" in slack["text"]
     assert "below 90%" in slack["text"]
+    assert result["fired_after"].startswith("11m (simulated, promtool; for: 10m)")
+
+
+def test_pod_down_inhibits_cpu_and_memory_of_the_same_pod(cli: Cli) -> None:
+    (result,) = _drill(cli, "PodDown")
+    assert result["ok"]
+    assert {"HighCPUUsage", "HighMemoryUsage"} <= set(result["inhibits"])
+    assert "HighResponseTime" not in result["inhibits"], "a warning of another service must not be muted"
 
 
 def test_warning_business_alert_reaches_business_and_warnings_and_resolves(cli: Cli) -> None:
@@ -43,7 +51,20 @@ def test_warning_business_alert_reaches_business_and_warnings_and_resolves(cli: 
 def test_text_report_and_unknown_alert(cli: Cli) -> None:
     code, stdout, _ = cli("drill", "RedisDown", "--specs", SPECS)
     assert code == 0
-    assert "RedisDown: fired, expected critical, delivered critical [ok]" in stdout
+    assert (
+        "RedisDown: fired after 2m (simulated, promtool; for: 2m); expected critical, delivered critical [ok]" in stdout
+    )
     assert "1 of 1 alerts delivered as routed" in stdout
     code, _, stderr = cli("drill", "NoSuchAlert", "--specs", SPECS)
     assert code == 2 and "no alert named 'NoSuchAlert'" in stderr
+
+
+def test_live_drill_through_prometheus(cli: Cli) -> None:
+    """exporter → a real Prometheus evaluating the rendered rules (time compressed) → Alertmanager → webhook."""
+    (result,) = _drill(cli, "HighErrorRate", "--live")
+    assert result["mode"] == "live" and result["ok"], result
+    assert result["labels"]["service"] == "api" and result["labels"]["severity"] == "critical"
+    assert "time compressed 60x" in result["fired_after"]
+    slack = next(n for n in result["firing"] if n["channel"] == "#alerts-critical")
+    assert "api has served 11 5xx responses per second for 5m (threshold 10 req/s)." in slack["text"]
+    assert {n["status"] for n in result["resolved"]} == {"resolved"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from futuramon.model import Alert, AlertCase, Stack
+from futuramon.model import Alert, AlertCase, Stack, duration_seconds
 from futuramon.render import prometheus
 from futuramon.render.text import alert_annotations, alert_labels
 
@@ -38,7 +38,15 @@ def case_name(alert: Alert, case: AlertCase) -> str:
     return f"{alert.name}: {case.name}"
 
 
-def _case(stack: Stack, alert: Alert, case: AlertCase) -> dict[str, Any]:
+def timeline_file(stack: Stack, alert: Alert, case: AlertCase) -> dict[str, Any]:
+    """One firing case, expected to fire at every minute up to its `at`: the minutes promtool reports
+    as failing are those before the alert fired."""
+    minutes = int(duration_seconds(case.at) // 60)
+    test = _case(stack, alert, case, [f"{minute}m" for minute in range(minutes + 1)])
+    return {"rule_files": [RULES], "evaluation_interval": "1m", "tests": [test]}
+
+
+def _case(stack: Stack, alert: Alert, case: AlertCase, times: list[str] | None = None) -> dict[str, Any]:
     expected = []
     if case.fires:
         links = {k: v for k, v in alert_annotations(stack, alert).items() if k in CHECKED_ANNOTATIONS}
@@ -47,5 +55,7 @@ def _case(stack: Stack, alert: Alert, case: AlertCase) -> dict[str, Any]:
         "name": case_name(alert, case),
         "interval": "1m",
         "input_series": [{"series": s.selector, "values": s.values} for s in case.series],
-        "alert_rule_test": [{"eval_time": case.at, "alertname": alert.name, "exp_alerts": expected}],
+        "alert_rule_test": [
+            {"eval_time": at, "alertname": alert.name, "exp_alerts": expected} for at in (times or [case.at])
+        ],
     }
