@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from futuramon import tools
 from futuramon.checks.base import Check, Context, Problem
@@ -12,31 +14,30 @@ from futuramon.render.yamltext import to_yaml
 
 
 def alert_tests(ctx: Context, check: Check) -> list[Problem]:
-    stack = ctx.stack
-    if not any(alert.tests for alert in stack.alerts):
-        return []
+    suites = promtool_tests.suites(ctx.stack)
     folder = ctx.workdir / "alert-tests"
     folder.mkdir(exist_ok=True)
-    (folder / promtool_tests.RULES).write_text(to_yaml(promtool_tests.rules_under_test(stack)))
-    (folder / promtool_tests.TESTS).write_text(to_yaml(promtool_tests.test_file(stack)))
-    result = tools.run("promtool", "test", "rules", promtool_tests.TESTS, cwd=folder)
-    if result.code == 0:
-        return []
-    failed = _failures(result.output)
+    for suite in suites:
+        (folder / suite.rules_file).write_text(to_yaml(suite.rules))
+        (folder / suite.tests_file).write_text(to_yaml(suite.tests))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda s: tools.run("promtool", "test", "rules", s.tests_file, cwd=folder), suites))
     problems = []
-    for alert in stack.alerts:
+    for suite, result in zip(suites, results, strict=True):
+        if result.code == 0:
+            continue
+        failed = _failures(result.output)
+        alert = suite.alert
         for case in alert.tests:
-            name = promtool_tests.case_name(alert, case)
-            if name in failed:
+            if promtool_tests.case_name(alert, case) in failed:
                 expectation = f"fires at {case.at}" if case.fires else f"stays quiet at {case.at}"
-                problems.append(
-                    check.problem(
-                        ctx.where(case),
-                        f"alert {alert.name}: case '{case.name}' expected the alert {expectation}, "
-                        f"promtool says:\n{failed[name]}",
-                    )
-                )
-    return problems or [check.problem(("out/" + outputs.RULES, 0), f"promtool test rules failed:\n{result.output}")]
+                problems.append(check.problem(
+                    ctx.where(case),
+                    f"alert {alert.name}: case '{case.name}' expected the alert {expectation}, promtool says:\n"
+                    f"{failed[promtool_tests.case_name(alert, case)]}"))  # fmt: skip
+        if not failed:
+            problems.append(check.problem(ctx.where(alert), f"promtool test rules failed:\n{result.output}"))
+    return problems
 
 
 def _failures(output: str) -> dict[str, str]:

@@ -159,11 +159,10 @@ def _firing_case(alert: Alert) -> AlertCase:
 
 def _fired_after(stack: Stack, alert: Alert, case: AlertCase, folder: Path) -> str:
     """The first minute from which promtool sees the alert firing, in the case's simulated time."""
-    work = folder / f"timeline-{alert.name}"
-    work.mkdir()
-    (work / promtool_tests.RULES).write_text(to_yaml(promtool_tests.rules_under_test(stack)))
-    (work / promtool_tests.TESTS).write_text(to_yaml(promtool_tests.timeline_file(stack, alert, case)))
-    result = tools.run("promtool", "test", "rules", promtool_tests.TESTS, cwd=work)
+    suite = promtool_tests.timeline(stack, alert, case)
+    (folder / suite.rules_file).write_text(to_yaml(suite.rules))
+    (folder / suite.tests_file).write_text(to_yaml(suite.tests))
+    result = tools.run("promtool", "test", "rules", suite.tests_file, cwd=folder)
     quiet = [int(m) for m in re.findall(r"time: (\d+)m", result.output)]
     return f"{max(quiet) + 1 if quiet else 0}m (simulated, promtool; for: {alert.for_})"
 

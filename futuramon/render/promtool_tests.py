@@ -1,49 +1,64 @@
 """promtool unit-test files generated from the test cases declared on each alert.
 
-The cases run against the rendered rules with `summary` and `description` left out:
+Each alert's cases run against its rendered rule with `summary` and `description` left out:
 those hold `{{ $value }}` text that promtool would have to match to the last digit.
 Labels, `runbook_url` and `dashboard_url` are checked exactly.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from futuramon.model import Alert, AlertCase, Stack, duration_seconds
 from futuramon.render import prometheus
 from futuramon.render.text import alert_annotations, alert_labels
 
-RULES = "alert-rules.yaml"
-TESTS = "alert-tests.yaml"
 CHECKED_ANNOTATIONS = ("runbook_url", "dashboard_url")
 
 
-def rules_under_test(stack: Stack) -> dict[str, Any]:
-    groups = prometheus.rule_groups(stack)
-    for group in groups["groups"]:
-        for rule in group["rules"]:
-            rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
-    return groups
+@dataclass(frozen=True)
+class Suite:
+    """One alert's rule (alone, so promtool evaluates nothing else) and its test cases, as promtool files."""
+
+    alert: Alert
+    rules: dict[str, Any]
+    tests: dict[str, Any]
+
+    @property
+    def rules_file(self) -> str:
+        return f"{self.alert.name}.rules.yaml"
+
+    @property
+    def tests_file(self) -> str:
+        return f"{self.alert.name}.tests.yaml"
 
 
-def test_file(stack: Stack) -> dict[str, Any]:
-    return {
-        "rule_files": [RULES],
-        "evaluation_interval": "1m",
-        "tests": [_case(stack, alert, case) for alert in stack.alerts for case in alert.tests],
-    }
+def suites(stack: Stack) -> list[Suite]:
+    return [_suite(stack, alert, [_case(stack, alert, case) for case in alert.tests]) for alert in stack.alerts
+            if alert.tests]  # fmt: skip
+
+
+def timeline(stack: Stack, alert: Alert, case: AlertCase) -> Suite:
+    """One firing case, expected to fire at every minute up to its `at`: the minutes promtool reports
+    as failing are those before the alert fired."""
+    minutes = int(duration_seconds(case.at) // 60)
+    return _suite(stack, alert, [_case(stack, alert, case, [f"{minute}m" for minute in range(minutes + 1)])])
 
 
 def case_name(alert: Alert, case: AlertCase) -> str:
     return f"{alert.name}: {case.name}"
 
 
-def timeline_file(stack: Stack, alert: Alert, case: AlertCase) -> dict[str, Any]:
-    """One firing case, expected to fire at every minute up to its `at`: the minutes promtool reports
-    as failing are those before the alert fired."""
-    minutes = int(duration_seconds(case.at) // 60)
-    test = _case(stack, alert, case, [f"{minute}m" for minute in range(minutes + 1)])
-    return {"rule_files": [RULES], "evaluation_interval": "1m", "tests": [test]}
+def _suite(stack: Stack, alert: Alert, tests: list[dict[str, Any]]) -> Suite:
+    groups = prometheus.rule_groups(stack)
+    for group in groups["groups"]:
+        group["rules"] = [rule for rule in group["rules"] if rule["alert"] == alert.name]
+        for rule in group["rules"]:
+            rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
+    rules = {"groups": [group for group in groups["groups"] if group["rules"]]}
+    suite = Suite(alert, rules, {})
+    return Suite(alert, rules, {"rule_files": [suite.rules_file], "evaluation_interval": "1m", "tests": tests})
 
 
 def _case(stack: Stack, alert: Alert, case: AlertCase, times: list[str] | None = None) -> dict[str, Any]:
