@@ -71,6 +71,12 @@ def _finite(value: float) -> float:
 def _matcher(value: str) -> str:
     if not _MATCHER.match(value):
         raise ValueError(f'expected a matcher like severity="critical" or alertname=~"A|B", got {value!r}')
+    _, op, pattern = matcher_parts(value)
+    if op in ("=~", "!~"):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"the regular expression in {value!r} does not compile: {error}") from None
     return value
 
 
@@ -480,7 +486,10 @@ class Stack(Model):
             _one_of(alert.panel, sorted(panels), alert, obj, "panel")
         for panel in panels.values():
             if panel.thresholds_from is not None:
-                _one_of(panel.thresholds_from, alerts, panel, f"Panel {panel.title!r}", "thresholds_from")
+                obj = f"Panel {panel.title!r}"
+                _one_of(panel.thresholds_from, alerts, panel, obj, "thresholds_from")
+                _one_of(self.alert(panel.thresholds_from).op, (">", ">=", "<", "<="), panel, obj,
+                        "thresholds_from (the alert's comparison)")  # fmt: skip
         routing = self.routing
         _one_of(routing.receiver, receivers, routing, "Routing", "receiver")
         for index, route in enumerate(routing.routes, start=1):

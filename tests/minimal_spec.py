@@ -1,8 +1,8 @@
 """A minimal valid spec, as text: the base that the broken-spec catalogue breaks one thing at a time."""
 
 MINIMAL = """\
-from futuramon.dsl import (Dashboard, Discord, Inhibit, Panel, Query, Receiver, RuleGroup, Routing, Settings,
-                           Slack, alert, route, runbook, step)
+from futuramon.dsl import (Dashboard, Discord, Grid, Inhibit, InhibitCase, Metric, Panel, Query, Receiver, RouteCase,
+                           RuleGroup, Routing, Settings, Slack, alert, fires, quiet, route, runbook, step)
 
 SETTINGS = Settings(namespace="shop", runbook_base_url="https://runbooks.example.com",
                     grafana_url="https://grafana.example.com", categories=("platform",))
@@ -11,21 +11,27 @@ BOOK = runbook("Something is wrong.", [step("Look", "kubectl get pods")], ["Fix 
 
 APIDOWN = alert("ApiDown", signal="sum by (service) (up)", op="==", threshold=0, for_="5m",
                 severity="critical", category="platform", panel="Up", summary="API is down",
-                description="{{ $labels.service }} is down", runbook=BOOK)
+                description="{{ $labels.service }} is down", runbook=BOOK,
+                tests=(fires("down", "10m", {'up{service="api"}': "0x20"}, service="api"),
+                       quiet("up", "10m", {'up{service="api"}': "1x20"})))
 SLOW = alert("Slow", signal="max by (service) (latency_seconds)", op=">", threshold=2, for_="10m",
              severity="warning", category="platform", panel="Up", summary="Slow", description="slow", runbook=BOOK)
 GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))
 
 BOARD = Dashboard(uid="shop", title="Shop", panels=(
-    Panel(title="Up", kind="stat", queries=(Query(expr="sum by (service) (up)"),)),
+    Panel(title="Up", kind="stat", queries=(Query(expr="sum(up)"),)),
 ))
 
 RECEIVERS = [
     Receiver(name="oncall", slack=(Slack(channel="#oncall", webhook_file="slack-webhook-url"),)),
     Receiver(name="chat", discord=(Discord(webhook_file="discord-webhook-url"),)),
 ]
+METRICS = [Metric(name="up", type="gauge"), Metric(name="latency_seconds", type="gauge"),
+           Metric(name="requests_total", type="counter"), Metric(name="duration_seconds", type="histogram")]
+
 ROUTING = Routing(receiver="oncall", group_by=("alertname",), group_wait="30s", group_interval="5m",
                   repeat_interval="4h", routes=(route('severity="warning"', receiver="chat"),),
                   inhibit=(Inhibit(source=('severity="critical"',), target=('severity="warning"',),
-                                   equal=("service",)),))
+                                   equal=("service",)),),
+                  tests=(RouteCase(labels={"severity": "warning"}, receivers=("chat",)),))
 """

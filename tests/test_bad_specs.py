@@ -29,7 +29,7 @@ CASES = {
     "duplicate alert": (
         'alert("Slow",',
         'alert("ApiDown",',
-        ["spec.py:12:", "Alert 'ApiDown'", "field 'name'", "declared more than once"],
+        ["spec.py:14:", "Alert 'ApiDown'", "field 'name'", "declared more than once"],
     ),
     "duplicate receiver": (
         'Receiver(name="chat"',
@@ -103,6 +103,16 @@ CASES = {
         ["Slack", "field 'webhook_file'", "must never be written into a spec"],
     ),
     "inhibit without equal": ('equal=("service",)', "equal=()", ["Inhibit", "field 'equal'"]),
+    "matcher with a broken regex": (
+        "route('severity=\"warning\"'",
+        "route('team=~\"(\"'",
+        ["Route", "field 'matchers.0'", "does not compile"],
+    ),
+    "panel threshold from an == alert": (
+        'Panel(title="Up", kind="stat",',
+        'Panel(title="Up", kind="stat", thresholds_from="ApiDown",',
+        ["Panel 'Up'", "field 'thresholds_from (the alert's comparison)'", "got '=='"],
+    ),
     "no settings": ("SETTINGS = Settings(", "_ = dict(", ["exactly one Settings, found 0"]),
 }
 
