@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import promql_parser
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from futuramon import promql
 from futuramon.errors import Place, SpecError
 
 # --- field types ----------------------------------------------------------------
@@ -55,10 +55,9 @@ def _label_names(value: dict[str, str]) -> dict[str, str]:
 
 
 def _promql(value: str) -> str:
-    try:
-        promql_parser.parse(value)
-    except ValueError as error:
-        raise ValueError(f"not a valid PromQL expression ({error}): {value!r}") from None
+    problem = promql.syntax_error(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -235,20 +234,14 @@ class Alert(Model):
 
     @property
     def expr(self) -> str:
-        return f"{self.signal} {self.op} {number(self.threshold)}"
+        """`signal op threshold`; a signal joined by and/or/unless is bracketed, as those bind looser."""
+        signal = f"({self.signal})" if promql.top_level_set_operation(self.signal) else self.signal
+        return f"{signal} {self.op} {number(self.threshold)}"
 
     def model_post_init(self, context: Any, /) -> None:
-        _promql_or_error(self.expr, self.name)
-
-
-def _promql_or_error(expr: str, name: str) -> None:
-    try:
-        promql_parser.parse(expr)
-    except ValueError as error:
-        raise SpecError(
-            f"the rule's expression is not valid PromQL ({error}): {expr!r}",
-            Place(obj=f"Alert {name!r}", field="signal"),
-        ) from None
+        problem = promql.syntax_error(self.expr)
+        if problem:
+            raise SpecError(f"the rule's expression is {problem}", Place(obj=f"Alert {self.name!r}", field="signal"))
 
 
 def number(value: float) -> str:

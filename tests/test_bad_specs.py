@@ -65,7 +65,7 @@ CASES = {
     "invalid promql": (
         "max by (service) (latency_seconds)",
         "max by (service) (latency_seconds",
-        ["Alert 'Slow'", "field 'signal'", "not a valid PromQL expression"],
+        ["Alert 'Slow'", "field 'signal'", "not a valid PromQL expression at column 34 (unclosed left parenthesis)"],
     ),
     "invalid label name": (
         'summary="Slow",',
