@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check failed, out/ is stale, or a drill did not deliver
@@ -41,9 +42,17 @@ class Place:
     field: str = ""
 
     def prefix(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = _relative(self.file) + (f":{self.line}" if self.line else "")
         parts = [p for p in (where, self.obj, f"field '{self.field}'" if self.field else "") if p]
         return ": ".join(parts)
+
+
+def _relative(file: str) -> str:
+    """A path as the user would type it: relative to the current folder when it is below it."""
+    if not file:
+        return file
+    path = Path(file)
+    return path.relative_to(Path.cwd()).as_posix() if path.is_absolute() and path.is_relative_to(Path.cwd()) else file
 
 
 class SpecError(FuturamonError):

@@ -19,7 +19,7 @@ def summary(problems: list[Problem], checks: int) -> str:
 
 
 def text(problems: list[Problem], checks: int) -> str:
-    lines = [f"{p.path}:{p.line}: {p.severity}: {p.message} ({p.check})" for p in problems]
+    lines = [f"{p.path}:{max(p.line, 1)}: {p.severity}: {p.message} ({p.check})" for p in problems]
     return redact("\n".join([*lines, summary(problems, checks)])) + "\n"
 
 

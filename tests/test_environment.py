@@ -113,3 +113,28 @@ def test_validate_leaves_no_temporary_files(cli: Cli, tmp_path: Path, monkeypatc
     code, _, _ = cli("validate", "--specs", SPECS, "--only", "alert-tests", "--only", "route-tests")
     assert code == 0
     assert os.listdir(tmp_path) == []
+
+
+def test_ctrl_c_during_validate(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from futuramon import validate as validate_module
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_module.writer, "diff", interrupted)
+    code, _, stderr = cli("validate", "--specs", SPECS, "--only", "drift")
+    assert code == 130 and "interrupted" in stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_drill_without_alertmanager_says_how_to_install(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUTURAMON_TOOLS", str(tmp_path / "empty"))
+    code, _, stderr = cli("drill", "RedisDown", "--specs", SPECS)
+    assert code == 2 and "is not installed" in stderr and "scripts/install-tools.sh" in stderr
