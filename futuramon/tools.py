@@ -70,3 +70,11 @@ def run(name: str, *args: str, cwd: Path | None = None, timeout: float = 120) ->
     if done.returncode < 0:
         raise ToolError(f"{name} crashed (signal {-done.returncode}): {done.stderr.strip()[-500:]}")
     return Result(done.returncode, (done.stdout + done.stderr).strip())
+
+
+def route(config: Path, labels: dict[str, str], expected: tuple[str, ...] = ()) -> Result:
+    """`amtool config routes test`: the receivers a label set reaches (first line of the output),
+    and with `expected` a non-zero exit when they differ."""
+    verify = [f"--verify.receivers={','.join(expected)}"] if expected else []
+    return run("amtool", "config", "routes", "test", f"--config.file={config.name}", *verify,
+               *[f"{k}={v}" for k, v in labels.items()], cwd=config.parent)  # fmt: skip

@@ -54,17 +54,7 @@ def _failures(output: str) -> dict[str, str]:
 def route_tests(ctx: Context, check: Check) -> list[Problem]:
     problems = []
     for case in ctx.stack.routing.tests:
-        labels = [f"{k}={v}" for k, v in case.labels.items()]
-        result = tools.run(
-            "amtool",
-            "config",
-            "routes",
-            "test",
-            f"--config.file={outputs.ALERTMANAGER}",
-            f"--verify.receivers={','.join(case.receivers)}",
-            *labels,
-            cwd=ctx.workdir,
-        )
+        result = tools.route(ctx.workdir / outputs.ALERTMANAGER, case.labels, case.receivers)
         if result.code != 0:
             got = result.output.splitlines()[0] if result.output else "(nothing)"
             problems.append(

@@ -122,8 +122,7 @@ def _expected_receivers(stack: Stack, labels: dict[str, str], folder: Path) -> l
     (folder / "routes").mkdir(exist_ok=True)
     (folder / "routes" / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
     (folder / "routes" / "alertmanager.yml").write_text(to_yaml(alertmanager.config(stack)))
-    result = tools.run("amtool", "config", "routes", "test", "--config.file=alertmanager.yml",
-                       *[f"{k}={v}" for k, v in labels.items()], cwd=folder / "routes")  # fmt: skip
+    result = tools.route(folder / "routes" / "alertmanager.yml", labels)
     if result.code != 0:
         raise FuturamonError(f"amtool could not route {labels}: {result.output}")
     return result.output.splitlines()[0].split(",")
