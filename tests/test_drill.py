@@ -48,13 +48,20 @@ def test_warning_business_alert_reaches_business_and_warnings_and_resolves(cli: 
     assert all(n["title"].startswith("[RESOLVED]") for n in result["resolved"])
 
 
+def test_a_critical_alert_inhibits_the_warnings_of_its_own_service_only(cli: Cli) -> None:
+    (result,) = _drill(cli, "HighErrorRate")
+    assert {"HighResponseTime", "HighSentryErrorCount"} <= set(result["inhibits"])
+    assert "DiskSpaceLow" not in result["inhibits"], "a node alert has no service: it is not the same service"
+
+
 def test_text_report_and_unknown_alert(cli: Cli) -> None:
-    code, stdout, _ = cli("drill", "RedisDown", "--specs", SPECS)
+    code, stdout, _ = cli("drill", "RedisDown", "HighSentryErrorCount", "--specs", SPECS)
     assert code == 0
+    assert "HighSentryErrorCount: fired after 66m (simulated, promtool; for: 5m)" in stdout
     assert (
         "RedisDown: fired after 2m (simulated, promtool; for: 2m); expected critical, delivered critical [ok]" in stdout
     )
-    assert "1 of 1 alerts delivered as routed" in stdout
+    assert "2 of 2 alerts delivered as routed" in stdout
     code, _, stderr = cli("drill", "NoSuchAlert", "--specs", SPECS)
     assert code == 2 and "no alert named 'NoSuchAlert'" in stderr
 

@@ -24,7 +24,7 @@ from futuramon.drill.capture import Capture, Notification, notification, webhook
 from futuramon.drill.exporter import Exporter
 from futuramon.drill.servers import Server
 from futuramon.errors import FuturamonError, Place, SpecError
-from futuramon.model import Alert, AlertCase, Stack, matches
+from futuramon.model import Alert, AlertCase, Stack, duration_seconds, matches
 from futuramon.render import alertmanager, prometheus, promtool_tests
 from futuramon.render.text import alert_annotations, alert_labels
 from futuramon.render.yamltext import to_yaml
@@ -171,7 +171,7 @@ def _fired_after(stack: Stack, alert: Alert, case: AlertCase, folder: Path) -> s
     (folder / suite.rules_file).write_text(to_yaml(suite.rules))
     (folder / suite.tests_file).write_text(to_yaml(suite.tests))
     result = tools.run("promtool", "test", "rules", suite.tests_file, cwd=folder)
-    quiet = [int(m) for m in re.findall(r"time: (\d+)m", result.output)]
+    quiet = [int(duration_seconds(t) // 60) for t in re.findall(r"time: ([\dhms]+),", result.output)]
     return f"{max(quiet) + 1 if quiet else 0}m (simulated, promtool; for: {alert.for_})"
 
 
@@ -225,7 +225,7 @@ def _inhibition_targets(stack: Stack, alert: Alert, source: dict[str, str]) -> d
             if other.name == alert.name or not any(c.fires for c in other.tests):
                 continue
             labels = _firing_labels(other)
-            labels.update({k: source[k] for k in rule.equal if k in source})
+            labels.update({k: source[k] for k in rule.equal if k in source and k in labels})
             if all(matches(m, labels) for m in rule.target):
                 targets[other.name] = labels
     return targets
