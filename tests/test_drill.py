@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
 
 from .conftest import SPECS, Cli
 
@@ -75,3 +80,32 @@ def test_live_drill_through_prometheus(cli: Cli) -> None:
     slack = next(n for n in result["firing"] if n["channel"] == "#alerts-critical")
     assert "api has served 11 5xx responses per second for 5m (threshold 10 req/s)." in slack["text"]
     assert {n["status"] for n in result["resolved"]} == {"resolved"}
+
+
+def test_ctrl_c_stops_every_process_and_removes_every_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from futuramon.drill import run
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    started: list[subprocess.Popen[bytes]] = []
+    real_enter = run.Server.__enter__
+
+    def remember(server: run.Server) -> run.Server:
+        entered = real_enter(server)
+        assert server.process is not None
+        started.append(server.process)
+        return entered
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run.Server, "__enter__", remember)
+    monkeypatch.setattr(run, "_post", interrupt)
+    code, _, stderr = cli("drill", "RedisDown", "--specs", SPECS)
+    assert code == 130 and "interrupted" in stderr
+    assert started and all(process.poll() is not None for process in started), "alertmanager must be stopped"
+    assert os.listdir(tmp_path) == []
