@@ -62,7 +62,7 @@ def read(out: Path) -> dict[str, str]:
     if not out.is_dir():
         return {}
     return {
-        path.relative_to(out).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+        path.relative_to(out).as_posix(): path.read_bytes().decode("utf-8", errors="replace")
         for path in sorted(out.rglob("*"))
         if path.is_file()
     }

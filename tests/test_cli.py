@@ -75,3 +75,12 @@ def test_console_script_exit_code_on_stale_out(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
+
+
+def test_check_sees_carriage_returns_exactly(tmp_path: Path) -> None:
+    """--check compares bytes: a \\r in rendered text must not read back as a newline (found by hypothesis)."""
+    from futuramon import writer
+
+    files = {"a.txt": "one\rtwo\r\nthree\n"}
+    writer.write(files, tmp_path / "out")
+    assert writer.diff(files, tmp_path / "out") == ""
