@@ -64,7 +64,7 @@ def run(action: Callable[[], int]) -> NoReturn:
         typer.echo(f"error: {error}", err=True)
         code = error.exit_code
     except KeyboardInterrupt:
-        typer.echo("interrupted: nothing was written", err=True)
+        typer.echo("interrupted: out/ is as it was, started processes are stopped", err=True)
         code = EXIT_INTERRUPTED
     except Exception as error:  # a bug in futuramon: say so, and how to report it
         if _state["debug"]:

@@ -21,8 +21,8 @@ def select(only: list[str], skip: list[str]) -> list[Check]:
 
 def validate(specs: Path, out: Path, checks: list[Check]) -> list[Problem]:
     rendered = pipeline.build(specs)
-    for name in ("promtool", "amtool"):
-        if any(check.needs_tools for check in checks):
+    if any(check.needs_tools for check in checks):
+        for name in ("promtool", "amtool"):
             tools.find(name)  # a missing or too old tool stops here, with how to install it
     with tempfile.TemporaryDirectory(prefix="futuramon-validate-") as scratch:
         workdir = Path(scratch) / "out"

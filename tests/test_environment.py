@@ -51,7 +51,7 @@ def _fail_on_write(monkeypatch: pytest.MonkeyPatch, after: int, raised: BaseExce
     [
         (OSError(errno.ENOSPC, "No space left on device"), 3, "No space left on device"),
         (OSError(errno.EACCES, "Permission denied"), 3, "Permission denied"),
-        (KeyboardInterrupt(), 130, "interrupted: nothing was written"),
+        (KeyboardInterrupt(), 130, "interrupted: out/ is as it was"),
     ],
     ids=["disk-full", "not-writable", "ctrl-c"],
 )
