@@ -68,14 +68,20 @@ def read(out: Path) -> dict[str, str]:
     }
 
 
+def changes(files: dict[str, str], out: Path) -> dict[str, tuple[str | None, str | None]]:
+    """Each path whose text in `out` differs from what would be written: (now, rendered), None where absent."""
+    current = read(out)
+    return {
+        relative: (current.get(relative), files.get(relative))
+        for relative in sorted(set(current) | set(files))
+        if current.get(relative) != files.get(relative)
+    }
+
+
 def diff(files: dict[str, str], out: Path) -> str:
     """A unified diff from what is in `out` to what would be written; empty when up to date."""
-    current = read(out)
     chunks: list[str] = []
-    for relative in sorted(set(current) | set(files)):
-        before, after = current.get(relative), files.get(relative)
-        if before == after:
-            continue
+    for relative, (before, after) in changes(files, out).items():
         chunks.extend(
             difflib.unified_diff(
                 (before or "").splitlines(keepends=True),

@@ -58,19 +58,12 @@ def no_secrets(ctx: Context, check: Check) -> list[Problem]:
 
 
 def drift(ctx: Context, check: Check) -> list[Problem]:
-    difference = writer.diff(ctx.rendered.files, ctx.out)
-    if not difference:
-        return []
-    stale = sorted(
-        {line[4:].split(" ")[0] for line in difference.splitlines() if line.startswith(("--- ", "+++ "))}
-        - {"/dev/null"}
-    )
-    return [
-        check.problem(
-            (stale[0] if stale else str(ctx.out), 0),
-            f"{ctx.out} differs from a fresh render ({', '.join(stale)}): run `futuramon render` and commit the result",
-        )
-    ]
+    problems = []
+    for relative, (now, rendered) in writer.changes(ctx.rendered.files, ctx.out).items():
+        state = "is missing" if now is None else "is no longer rendered" if rendered is None else "is stale"
+        problems.append(check.problem((f"{ctx.out.name}/{relative}", 0),
+                                      f"{state}: run `futuramon render` and commit the result"))  # fmt: skip
+    return problems
 
 
 CHECKS = [

@@ -12,5 +12,9 @@ def test_good(run_check: Run) -> None:
 def test_bad_stale_file(run_check: Run, tmp_path: Path) -> None:
     out = tmp_path / "committed"
     writer.write({"runbooks/Gone.md": "old\n"}, out)
-    (problem,) = run_check("drift", out=out)
-    assert "differs from a fresh render" in problem.message and "committed/runbooks/Gone.md" in problem.message
+    problems = run_check("drift", out=out)
+    by_path = {p.path: p.message for p in problems}
+    assert (
+        by_path["committed/runbooks/Gone.md"] == "is no longer rendered: run `futuramon render` and commit the result"
+    )
+    assert by_path["committed/prometheus/alert-rules.yaml"].startswith("is missing")
