@@ -126,7 +126,7 @@ def test_ctrl_c_during_validate(cli: Cli, tmp_path: Path, monkeypatch: pytest.Mo
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(validate_module.writer, "diff", interrupted)
+    monkeypatch.setattr(validate_module.writer, "changes", interrupted)
     code, _, stderr = cli("validate", "--specs", SPECS, "--only", "drift")
     assert code == 130 and "interrupted" in stderr
     assert os.listdir(tmp_path) == []
