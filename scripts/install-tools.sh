@@ -11,11 +11,23 @@ PROMETHEUS_DEB="prometheus=2.53.3+ds1-2"
 PROMTOOL_DEB="promtool=2.53.3+ds1-2"
 ALERTMANAGER_DEB="prometheus-alertmanager=0.28.1+ds-1"
 
-have() {
-  [ -x "$bin/promtool" ] && [ -x "$bin/amtool" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/alertmanager" ] &&
-    [ -f /usr/share/prometheus/alertmanager/default.tmpl ]
+# Debian's alertmanager reads its default notification templates from a compiled-in path:
+# this is the one place outside the project that gets files (two read-only templates; needs root).
+place_templates() {
+  local target=/usr/share/prometheus/alertmanager
+  if [ -f "$target/default.tmpl" ]; then return 0; fi
+  if ! { mkdir -p "$target" && cp "$tools"/share/*.tmpl "$target/"; } 2>/dev/null; then
+    echo "warning: cannot write $target (not root?): \`futuramon drill\` needs Alertmanager's default templates there;" \
+      "copy $tools/share/*.tmpl into it" >&2
+  fi
 }
-if have; then echo "tools already in $bin"; exit 0; fi
+
+if [ -x "$bin/promtool" ] && [ -x "$bin/amtool" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/alertmanager" ] &&
+  [ -f "$tools/share/default.tmpl" ]; then
+  place_templates
+  echo "tools already in $bin"
+  exit 0
+fi
 
 apt="$tools/apt"
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs" "$bin"
@@ -36,11 +48,9 @@ rm -rf "$ex"; mkdir -p "$ex"
 for deb in "$apt"/debs/*.deb; do dpkg -x "$deb" "$ex"; done
 cp "$ex/usr/bin/prometheus" "$ex/usr/bin/promtool" "$ex/usr/bin/amtool" "$bin/"
 cp "$ex/usr/bin/prometheus-alertmanager" "$bin/alertmanager"
-# Debian's alertmanager reads its default notification templates from a compiled-in path.
-# This is the one place outside the project that gets a file (two read-only templates).
-mkdir -p "$tools/share" /usr/share/prometheus/alertmanager
+mkdir -p "$tools/share"
 cp "$ex"/usr/share/prometheus/alertmanager/*.tmpl "$tools/share/"
-cp "$ex"/usr/share/prometheus/alertmanager/*.tmpl /usr/share/prometheus/alertmanager/
+place_templates
 rm -rf "$ex" "$apt"
 "$bin/promtool" --version | head -1
 "$bin/amtool" --version | head -1
