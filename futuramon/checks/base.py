@@ -11,10 +11,9 @@ from futuramon.model import Model, Stack
 from futuramon.pipeline import Rendered
 
 Severity = Literal["error", "warning"]
-SEVERITY_ORDER = {"error": 0, "warning": 1}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     path: str
     line: int
@@ -39,11 +38,8 @@ class Context:
     def where(self, subject: Model) -> tuple[str, int]:
         """The spec file (relative to the specs' parent when possible) and line that declared an object."""
         file, line = subject.origin
-        path = Path(file)
-        parent = self.specs.resolve().parent
-        if path.resolve().is_relative_to(parent):
-            file = path.resolve().relative_to(parent).as_posix()
-        return file, line
+        path, parent = Path(file).resolve(), self.specs.resolve().parent
+        return (path.relative_to(parent).as_posix() if path.is_relative_to(parent) else file), line
 
 
 @dataclass(frozen=True)

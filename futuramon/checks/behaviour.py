@@ -29,12 +29,13 @@ def alert_tests(ctx: Context, check: Check) -> list[Problem]:
         failed = _failures(result.output)
         alert = suite.alert
         for case in alert.tests:
-            if promtool_tests.case_name(alert, case) in failed:
+            report = failed.get(promtool_tests.case_name(alert, case))
+            if report is not None:
                 expectation = f"fires at {case.at}" if case.fires else f"stays quiet at {case.at}"
                 problems.append(check.problem(
                     ctx.where(case),
                     f"alert {alert.name}: case '{case.name}' expected the alert {expectation}, promtool says:\n"
-                    f"{failed[promtool_tests.case_name(alert, case)]}"))  # fmt: skip
+                    f"{report}"))  # fmt: skip
         if not failed:
             problems.append(check.problem(ctx.where(alert), f"promtool test rules failed:\n{result.output}"))
     return problems

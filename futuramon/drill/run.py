@@ -91,10 +91,11 @@ def drill(stack: Stack, names: list[str], live: bool = False) -> list[Drill]:
             raise SpecError(f"no alert named {name!r}; `futuramon list alerts` shows them")
     with tempfile.TemporaryDirectory(prefix="futuramon-drill-") as scratch:
         folder = Path(scratch)
+        routes = _rendered_config(stack, folder / "routes")
         if live:
-            return [_live(stack, known[name], folder / name) for name in names]
+            return [_live(stack, known[name], folder / name, routes) for name in names]
         with Capture() as capture, Server("alertmanager", _alertmanager_args(stack, folder, capture), folder) as am:
-            return [_simulated(stack, known[name], folder, capture, am) for name in names]
+            return [_simulated(stack, known[name], folder, routes, capture, am) for name in names]
 
 
 # --- the Alertmanager both modes use ----------------------------------------------
@@ -117,12 +118,17 @@ def _alertmanager_args(stack: Stack, folder: Path, capture: Capture) -> list[str
             "--cluster.listen-address=", "--log.level=warn"]  # fmt: skip
 
 
-def _expected_receivers(stack: Stack, labels: dict[str, str], folder: Path) -> list[str]:
+def _rendered_config(stack: Stack, folder: Path) -> Path:
+    """The rendered Alertmanager config as it is deployed, for `amtool config routes test`."""
+    folder.mkdir()
+    (folder / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
+    (folder / "alertmanager.yml").write_text(to_yaml(alertmanager.config(stack)))
+    return folder / "alertmanager.yml"
+
+
+def _expected_receivers(routes: Path, labels: dict[str, str]) -> list[str]:
     """What `amtool config routes test` says the rendered config does with these labels."""
-    (folder / "routes").mkdir(exist_ok=True)
-    (folder / "routes" / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
-    (folder / "routes" / "alertmanager.yml").write_text(to_yaml(alertmanager.config(stack)))
-    result = tools.route(folder / "routes" / "alertmanager.yml", labels)
+    result = tools.route(routes, labels)
     if result.code != 0:
         raise FuturamonError(f"amtool could not route {labels}: {result.output}")
     return result.output.splitlines()[0].split(",")
@@ -193,11 +199,11 @@ def _firing_labels(alert: Alert) -> dict[str, str]:
     return {"alertname": alert.name, **_firing_case(alert).labels, **alert_labels(alert)}
 
 
-def _simulated(stack: Stack, alert: Alert, folder: Path, capture: Capture, am: Server) -> Drill:
+def _simulated(stack: Stack, alert: Alert, folder: Path, routes: Path, capture: Capture, am: Server) -> Drill:
     case = _firing_case(alert)
     labels = _firing_labels(alert)
     annotations = {k: _expand(v, labels, alert) for k, v in alert_annotations(stack, alert).items()}
-    expected = _expected_receivers(stack, labels, folder)
+    expected = _expected_receivers(routes, labels)
     result = Drill(alert.name, "simulated", labels, expected, _fired_after(stack, alert, case, folder))
     count = _message_count(stack, expected)
     since = capture.count()
@@ -248,7 +254,7 @@ def _inhibited(am: Server, targets: dict[str, dict[str, str]]) -> list[str]:
 # --- live mode: exporter → Prometheus → Alertmanager ------------------------------------
 
 
-def _live(stack: Stack, alert: Alert, folder: Path) -> Drill:
+def _live(stack: Stack, alert: Alert, folder: Path, routes: Path) -> Drill:
     case = _firing_case(alert)
     step = 60 / compress.FACTOR  # one series step (1m) per real second
     with Capture() as capture, Server("alertmanager", _alertmanager_args(stack, folder, capture), folder) as am, \
@@ -266,7 +272,7 @@ def _live(stack: Stack, alert: Alert, folder: Path) -> Drill:
         with Server("prometheus", args, folder) as prom:
             started = _first_scrape(exporter)
             fired_at, labels = _wait_firing(prom, alert.name, started, exporter.duration + 10)
-            expected = _expected_receivers(stack, labels, folder) if labels else []
+            expected = _expected_receivers(routes, labels) if labels else []
             count = _message_count(stack, expected)
             result = Drill(alert.name, "live", labels, expected,
                            f"{fired_at * compress.FACTOR / 60:.0f}m (live, {fired_at:.1f}s real; "

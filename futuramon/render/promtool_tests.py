@@ -27,7 +27,7 @@ class Suite:
 
     @property
     def rules_file(self) -> str:
-        return f"{self.alert.name}.rules.yaml"
+        return _rules_file(self.alert)
 
     @property
     def tests_file(self) -> str:
@@ -50,15 +50,15 @@ def case_name(alert: Alert, case: AlertCase) -> str:
     return f"{alert.name}: {case.name}"
 
 
+def _rules_file(alert: Alert) -> str:
+    return f"{alert.name}.rules.yaml"
+
+
 def _suite(stack: Stack, alert: Alert, tests: list[dict[str, Any]]) -> Suite:
-    groups = prometheus.rule_groups(stack)
-    for group in groups["groups"]:
-        group["rules"] = [rule for rule in group["rules"] if rule["alert"] == alert.name]
-        for rule in group["rules"]:
-            rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
-    rules = {"groups": [group for group in groups["groups"] if group["rules"]]}
-    suite = Suite(alert, rules, {})
-    return Suite(alert, rules, {"rule_files": [suite.rules_file], "evaluation_interval": "1m", "tests": tests})
+    rules = prometheus.rule_alone(stack, alert)
+    for rule in rules["groups"][0]["rules"]:
+        rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
+    return Suite(alert, rules, {"rule_files": [_rules_file(alert)], "evaluation_interval": "1m", "tests": tests})
 
 
 def _case(stack: Stack, alert: Alert, case: AlertCase, times: list[str] | None = None) -> dict[str, Any]:
