@@ -269,16 +269,67 @@ class Discord(Model):
     send_resolved: bool = True
 
 
+class PagerDuty(Model):
+    """PagerDuty Events API v2; the alert's `severity` label becomes the incident's severity."""
+
+    routing_key_file: SecretKey  # the integration's routing key, a key in the Secret
+    send_resolved: bool = True
+
+
+class Opsgenie(Model):
+    api_key_file: SecretKey
+    priority: Literal["P1", "P2", "P3", "P4", "P5"] | None = None  # None: Opsgenie's default (P3)
+    send_resolved: bool = True
+
+
+class Email(Model):
+    to: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    sender: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]  # the From: address
+    smarthost: Annotated[str, Field(pattern=r"^[^:\s/]+:\d+$")]  # host:port of the SMTP server
+    username: str = ""  # SMTP login, when the server wants one
+    password_file: SecretKey | None = None  # its password, a key in the Secret
+    send_resolved: bool = False
+
+
+class Teams(Model):
+    """Microsoft Teams through a Workflows (Power Automate) webhook."""
+
+    webhook_file: SecretKey
+    send_resolved: bool = True
+
+
+class Webhook(Model):
+    """A generic webhook: Alertmanager POSTs its JSON payload to the URL in the file."""
+
+    url_file: SecretKey
+    max_alerts: int = Field(default=0, ge=0)  # 0: all alerts of the group
+    send_resolved: bool = True
+
+
+Integration = Slack | Discord | PagerDuty | Opsgenie | Email | Teams | Webhook
+
+
 class Receiver(Model):
     name: Name
     slack: tuple[Slack, ...] = ()
     discord: tuple[Discord, ...] = ()
+    pagerduty: tuple[PagerDuty, ...] = ()
+    opsgenie: tuple[Opsgenie, ...] = ()
+    email: tuple[Email, ...] = ()
+    teams: tuple[Teams, ...] = ()
+    webhook: tuple[Webhook, ...] = ()
+
+    @property
+    def integrations(self) -> list[Integration]:
+        """Every notification this receiver sends, in declaration order of kinds."""
+        return [*self.slack, *self.discord, *self.pagerduty, *self.opsgenie, *self.email, *self.teams, *self.webhook]
 
     def model_post_init(self, context: Any, /) -> None:
-        if not self.slack and not self.discord:
+        if not self.integrations:
             raise SpecError(
-                "a receiver needs at least one Slack or Discord config, it has none",
-                Place(obj=f"Receiver {self.name!r}", field="slack"),
+                "a receiver needs at least one integration (slack, discord, pagerduty, opsgenie, email, teams "
+                "or webhook), it has none",
+                Place(obj=f"Receiver {self.name!r}"),
             )
 
 

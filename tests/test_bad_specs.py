@@ -85,7 +85,7 @@ CASES = {
     "receiver without configs": (
         'Receiver(name="chat", discord=(Discord(webhook_file="discord-webhook-url"),)),',
         'Receiver(name="chat"),',
-        ["Receiver 'chat'", "needs at least one Slack or Discord"],
+        ["Receiver 'chat'", "needs at least one integration (slack, discord, pagerduty"],
     ),
     "panel referencing an unknown alert": (
         'Panel(title="Up", kind="stat",',

@@ -18,6 +18,7 @@ _SECRETS = [
     (re.compile(r"https://(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/\S+"), "a Discord webhook URL"),
     (re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"), "a Slack token"),
     (re.compile(r"(?<![\w.-])(?:api_url|webhook_url|url):\s*['\"]?https?://"), "an inline webhook URL"),
+    (re.compile(r"(?<![\w.-])(?:routing_key|service_key|api_key|auth_password|auth_secret):\s*\S"), "an inline key"),
 ]
 
 

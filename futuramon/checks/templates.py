@@ -46,7 +46,8 @@ def message_templates(ctx: Context, check: Check) -> list[Problem]:
         {
             text
             for receiver in config["receivers"]
-            for kind in ("slack_configs", "discord_configs")
+            for kind in receiver
+            if kind.endswith("_configs")
             for settings in receiver.get(kind, [])
             for key, text in settings.items()
             if isinstance(text, str) and "{{" in text
@@ -74,7 +75,5 @@ def message_templates(ctx: Context, check: Check) -> list[Problem]:
 
 CHECKS = [
     Check("annotation-templates", "error", "every alert annotation is a valid Go template", annotation_templates, True),
-    Check(
-        "message-templates", "error", "every Slack/Discord message template renders in amtool", message_templates, True
-    ),
+    Check("message-templates", "error", "every receiver message template renders in amtool", message_templates, True),
 ]

@@ -5,7 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from futuramon import templates
-from futuramon.model import Receiver, Route, Routing, Stack
+from futuramon.model import (
+    Discord,
+    Email,
+    Integration,
+    Opsgenie,
+    PagerDuty,
+    Receiver,
+    Route,
+    Routing,
+    Slack,
+    Stack,
+    Teams,
+    Webhook,
+)
 
 TEMPLATE_FILE = "notifications.tmpl"
 
@@ -49,26 +62,74 @@ def _route(route: Route) -> dict[str, Any]:
 def _receiver(stack: Stack, receiver: Receiver) -> dict[str, Any]:
     secrets = stack.settings.secret_dir.rstrip("/")
     rendered: dict[str, Any] = {"name": receiver.name}
-    if receiver.slack:
-        rendered["slack_configs"] = [
-            {
-                "api_url_file": f"{secrets}/{slack.webhook_file}",
-                "channel": slack.channel,
-                "send_resolved": slack.send_resolved,
+    for integration in receiver.integrations:
+        kind, settings = _integration(integration, secrets)
+        rendered.setdefault(kind, []).append(settings)
+    return rendered
+
+
+_TITLE = '{{ template "futuramon.title" . }}'
+_TEXT = '{{ template "futuramon.text" . }}'
+
+
+def _integration(integration: Integration, secrets: str) -> tuple[str, dict[str, Any]]:
+    """The `*_configs` key and the settings of one integration; every secret is read from a file."""
+    match integration:
+        case Slack():
+            return "slack_configs", {
+                "api_url_file": f"{secrets}/{integration.webhook_file}",
+                "channel": integration.channel,
+                "send_resolved": integration.send_resolved,
                 "color": '{{ template "futuramon.color" . }}',
-                "title": '{{ template "futuramon.title" . }}',
+                "title": _TITLE,
                 "text": '{{ template "futuramon.slack.text" . }}',
             }
-            for slack in receiver.slack
-        ]
-    if receiver.discord:
-        rendered["discord_configs"] = [
-            {
-                "webhook_url_file": f"{secrets}/{discord.webhook_file}",
-                "send_resolved": discord.send_resolved,
-                "title": '{{ template "futuramon.title" . }}',
+        case Discord():
+            return "discord_configs", {
+                "webhook_url_file": f"{secrets}/{integration.webhook_file}",
+                "send_resolved": integration.send_resolved,
+                "title": _TITLE,
                 "message": '{{ template "futuramon.discord.text" . }}',
             }
-            for discord in receiver.discord
-        ]
-    return rendered
+        case PagerDuty():
+            return "pagerduty_configs", {
+                "routing_key_file": f"{secrets}/{integration.routing_key_file}",
+                "send_resolved": integration.send_resolved,
+                "description": _TITLE,
+                "severity": '{{ template "futuramon.pagerduty.severity" . }}',
+            }
+        case Opsgenie():
+            settings = {
+                "api_key_file": f"{secrets}/{integration.api_key_file}",
+                "send_resolved": integration.send_resolved,
+                "message": _TITLE,
+                "description": _TEXT,
+            }
+            return "opsgenie_configs", settings | ({"priority": integration.priority} if integration.priority else {})
+        case Email():
+            login = {"auth_username": integration.username} if integration.username else {}
+            if integration.password_file:
+                login["auth_password_file"] = f"{secrets}/{integration.password_file}"
+            return "email_configs", {
+                "to": integration.to,
+                "from": integration.sender,
+                "smarthost": integration.smarthost,
+                **login,
+                "send_resolved": integration.send_resolved,
+                "headers": {"Subject": _TITLE},
+                "html": "",  # plain text only: Alertmanager's default HTML template is not in every build
+                "text": _TEXT,
+            }
+        case Teams():
+            return "msteamsv2_configs", {
+                "webhook_url_file": f"{secrets}/{integration.webhook_file}",
+                "send_resolved": integration.send_resolved,
+                "title": _TITLE,
+                "text": _TEXT,
+            }
+        case Webhook():
+            return "webhook_configs", {
+                "url_file": f"{secrets}/{integration.url_file}",
+                "send_resolved": integration.send_resolved,
+                "max_alerts": integration.max_alerts,
+            }

@@ -31,7 +31,7 @@ def check(name: str) -> Check:
 
 @pytest.fixture
 def run_check(tmp_path: Path) -> Run:
-    """run_check(name, replace=(old, new), stack=..., files=...) → the problems that check returns."""
+    """run_check(name, replace=(old, new), stack=..., files=..., spec=text) → the problems that check returns."""
 
     def run(
         name: str,
@@ -39,11 +39,12 @@ def run_check(tmp_path: Path) -> Run:
         stack: Stack | None = None,
         files: dict[str, str] | None = None,
         out: Path | None = None,
+        spec: str = MINIMAL,
     ) -> list[Problem]:
         specs = tmp_path / "specs"
         specs.mkdir(exist_ok=True)
-        text = MINIMAL if replace is None else MINIMAL.replace(*replace)
-        assert replace is None or replace[0] in MINIMAL, replace
+        text = spec if replace is None else spec.replace(*replace)
+        assert replace is None or replace[0] in spec, replace
         (specs / "spec.py").write_text(text)
         stack = stack or load(specs)
         files = {**render(stack), **(files or {})}
