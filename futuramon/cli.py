@@ -121,15 +121,17 @@ def validate_command(
     output_format: Annotated[Format, typer.Option("--format", "-f", help="text, json or github")] = Format.text,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check (repeatable).")] = None,
     skip: Annotated[list[str] | None, typer.Option("--skip", help="Skip this check (repeatable).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings as errors.")] = False,
 ) -> None:
     """Prove the specs: render in memory, run every check (promtool, amtool, tests, schemas, lint, drift).
 
-    Exit 0 when no check reports an error, 1 otherwise, 2 for a bad spec or a missing tool.
+    Exit 0 when no check reports an error (with --strict: nor a warning), 1 otherwise, 2 for a bad spec or a
+    missing tool.
     """
 
     def action() -> int:
         checks = select(only or [], skip or [])
-        problems = validate(specs, out, checks)
+        problems = validate(specs, out, checks, strict)
         sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
         return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
 
@@ -205,9 +207,9 @@ def list_(
             ]
         elif what is Listing.panels:
             rows = [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
-                (d.uid, str(i), p.title, p.kind, p.unit, p.thresholds_from or "-")
+                (d.uid, str(p.id), p.title, p.kind, p.unit, p.thresholds_from or "-")
                 for d in stack.dashboards
-                for i, p in enumerate(d.panels, start=1)
+                for p in d.panels
             ]
         else:
             routing = stack.routing

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -361,7 +362,12 @@ class Inhibit(Model):
     equal: tuple[LabelName, ...] = Field(min_length=1)
     tests: tuple[InhibitCase, ...] = ()
 
+    def describe(self) -> str:
+        """`severity="critical" → severity="warning" (equal cluster, service)`."""
+        return f"{', '.join(self.source)} → {', '.join(self.target)} (equal {', '.join(self.equal)})"
+
     def inhibits(self, source: dict[str, str], target: dict[str, str]) -> bool:
+        """Alertmanager's rule: a label missing on both sides counts as equal (both are empty)."""
         return (
             all(matches(m, source) for m in self.source)
             and all(matches(m, target) for m in self.target)
@@ -379,15 +385,19 @@ class Routing(Model):
     inhibit: tuple[Inhibit, ...] = ()
     tests: tuple[RouteCase, ...] = ()
 
-    def receivers_for(self, labels: dict[str, str]) -> list[str]:
-        """The receivers a label set reaches, in order (what `amtool config routes test` prints)."""
-        reached: list[str] = []
+    def matching_routes(self, labels: dict[str, str]) -> list[Route]:
+        """The child routes a label set is sent down, in order; empty when only the root takes it."""
+        reached: list[Route] = []
         for route in self.routes:
             if all(matches(m, labels) for m in route.matchers):
-                reached.append(route.receiver)
+                reached.append(route)
                 if not route.continue_:
                     break
-        return reached or [self.receiver]
+        return reached
+
+    def receivers_for(self, labels: dict[str, str]) -> list[str]:
+        """The receivers a label set reaches, in order (what `amtool config routes test` prints)."""
+        return [route.receiver for route in self.matching_routes(labels)] or [self.receiver]
 
 
 # --- dashboards -----------------------------------------------------------------
@@ -417,6 +427,11 @@ class Panel(Model):
     thresholds_from: str | None = None  # the alert whose threshold this panel draws
     min: float | None = None
     max: float | None = None
+
+    @property
+    def id(self) -> int:
+        """A stable Grafana panel id, from the title: inserting or moving a panel does not re-point links."""
+        return zlib.crc32(self.title.encode()) % 100_000 + 1
 
 
 class Dashboard(Model):
@@ -498,12 +513,12 @@ class Stack(Model):
     def alert(self, name: str) -> Alert:
         return next(a for a in self.alerts if a.name == name)
 
-    def panel_of(self, alert: Alert) -> tuple[Dashboard, int]:
-        """The dashboard and the 1-based panel id that show an alert's signal."""
+    def panel_of(self, alert: Alert) -> tuple[Dashboard, Panel]:
+        """The dashboard and the panel that show an alert's signal."""
         for dashboard in self.dashboards:
-            for index, panel in enumerate(dashboard.panels, start=1):
+            for panel in dashboard.panels:
                 if panel.title == alert.panel:
-                    return dashboard, index
+                    return dashboard, panel
         raise KeyError(alert.panel)
 
     def model_post_init(self, context: Any, /) -> None:
@@ -517,6 +532,8 @@ class Stack(Model):
         _unique("Dashboard", "uid", [(d.uid, d) for d in self.dashboards])
         for dashboard in self.dashboards:
             _unique("Panel", "title", [(p.title, p) for p in dashboard.panels])
+            _unique("Panel", "id (derived from the title: reword one of them)",
+                    [(str(p.id), p) for p in dashboard.panels])  # fmt: skip
 
     def _check_references(self) -> None:
         settings = self.settings
@@ -532,8 +549,6 @@ class Stack(Model):
             if panel.thresholds_from is not None:
                 obj = f"Panel {panel.title!r}"
                 _one_of(panel.thresholds_from, alerts, panel, obj, "thresholds_from")
-                _one_of(self.alert(panel.thresholds_from).op, (">", ">=", "<", "<="), panel, obj,
-                        "thresholds_from (the alert's comparison)")  # fmt: skip
         routing = self.routing
         _one_of(routing.receiver, receivers, routing, "Routing", "receiver")
         for index, route in enumerate(routing.routes, start=1):

@@ -46,7 +46,7 @@ PodDown = alert(
     signal='max by (cluster, namespace, pod) (kube_pod_status_phase{namespace="futuratickets", '
     'phase=~"Pending|Failed|Unknown"})',
     op=">", threshold=0, for_="5m",
-    severity="critical", category="platform", panel="Pod CPU Usage",
+    severity="critical", category="platform", panel="Pods Not Running",
     summary="Pod {{ $labels.pod }} is not running",
     description="Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending, Failed or Unknown for {for}.",
     runbook=rb.POD_DOWN,
@@ -88,7 +88,7 @@ RedisDown = alert(
     "RedisDown",
     signal="max by (cluster, instance) (redis_up)",
     op="==", threshold=0, for_="2m",
-    severity="critical", category="platform", panel="Redis Operations/sec",
+    severity="critical", category="platform", panel="Redis Up",
     summary="Redis {{ $labels.instance }} is down",
     description="The Redis exporter has not reached Redis {{ $labels.instance }} for {for}.",
     runbook=rb.REDIS_DOWN,
@@ -105,7 +105,7 @@ DeploymentRolloutStuck = alert(
     signal='max by (cluster, namespace, deployment) (kube_deployment_status_condition{namespace="futuratickets", '
     'condition="Progressing", status="false"})',
     op="==", threshold=1, for_="15m",
-    severity="critical", category="platform", panel="Pod CPU Usage",
+    severity="critical", category="platform", panel="Deployments Not Progressing",
     summary="Deployment {{ $labels.deployment }} is not progressing",
     description="Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has made no progress for {for}.",
     runbook=rb.DEPLOYMENT_ROLLOUT_STUCK,
@@ -217,7 +217,7 @@ DiskSpaceLow = alert(
     "DiskSpaceLow",
     signal='node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"} / node_filesystem_size_bytes{fstype!~"tmpfs|overlay"}',
     op="<", threshold=0.15, for_="5m", unit="percentunit",
-    severity="warning", category="platform", panel="Pod Memory Usage",
+    severity="warning", category="platform", panel="Node Disk Space Available",
     summary="{{ $labels.instance }}:{{ $labels.mountpoint }} has less than {threshold} space left",
     description="Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} has "
     "{{ $value | humanizePercentage }} space available (threshold {threshold}).",
@@ -265,7 +265,7 @@ WebhookDeliveryFailures = alert(
     "WebhookDeliveryFailures",
     signal="sum by (cluster, service) (rate(stripe_webhook_failures_total[5m]))",
     op=">", threshold=0.5, for_="5m", unit="cps",
-    severity="warning", category="payments", panel="Payment Success Rate",
+    severity="warning", category="payments", panel="Stripe Webhook Failures",
     summary="Stripe webhooks fail more than {threshold}",
     description="Stripe webhook deliveries to {{ $labels.service }} fail {{ $value | humanize }} times per second "
     "(threshold {threshold}).",
@@ -284,7 +284,7 @@ TicketGenerationFailures = alert(
     "TicketGenerationFailures",
     signal="sum by (cluster, service) (rate(ticket_generation_failures_total[5m]))",
     op=">", threshold=1, for_="5m", unit="cps",
-    severity="critical", category="business", panel="Active Tickets",
+    severity="critical", category="business", panel="Ticket Generation Failures",
     summary="Ticket generation fails more than {threshold}",
     description="{{ $labels.service }} fails to generate {{ $value | humanize }} tickets per second "
     "(threshold {threshold}).",
@@ -302,7 +302,7 @@ SlowOrderProcessing = alert(
     signal="histogram_quantile(0.95, sum by (cluster, service, le) "
     "(rate(order_processing_duration_seconds_bucket[10m])))",
     op=">", threshold=10, for_="10m", unit="s",
-    severity="warning", category="business", panel="Active Orders",
+    severity="warning", category="business", panel="Order Processing Time (p95)",
     summary="Order processing p95 is above {threshold}",
     description="The 95th percentile of order processing time has been {{ $value | humanizeDuration }} "
     "for {for} (threshold {threshold}).",
@@ -322,7 +322,7 @@ NoOrdersReceived = alert(
     "NoOrdersReceived",
     signal="sum by (cluster) (increase(orders_created_total[1h]))",
     op="==", threshold=0, for_="5m",
-    severity="warning", category="business", panel="Active Orders",
+    severity="warning", category="business", panel="Orders Created (last hour)",
     summary="No orders in the last hour",
     description="No order has been created in cluster {{ $labels.cluster }} for an hour.",
     runbook=rb.NO_ORDERS_RECEIVED,

@@ -1,12 +1,16 @@
-"""FuturaTickets - Production Overview: the 11 panels, in the contract's order.
+"""The FuturaTickets dashboards: the Production Overview (the 11 panels of the seed, in the contract's
+order) and the Alert Signals (one panel for each alert whose signal no overview panel plots).
 
 Panels that show an alert's signal are built from the alert itself (`signal_panel`),
-so the query and the threshold line cannot drift from the rule.
+so the query and the threshold line cannot drift from the rule, and every alert's
+`dashboard_url` opens a panel that plots its own signal.
 """
 
 from futuramon.dsl import Dashboard, Panel, Query, signal_panel
 
 from .alerts import (
+    DeploymentRolloutStuck,
+    DiskSpaceLow,
     HighCPUUsage,
     HighErrorRate,
     HighMemoryUsage,
@@ -14,6 +18,12 @@ from .alerts import (
     HighSentryErrorCount,
     LowPaymentSuccessRate,
     MongoDBConnectionIssues,
+    NoOrdersReceived,
+    PodDown,
+    RedisDown,
+    SlowOrderProcessing,
+    TicketGenerationFailures,
+    WebhookDeliveryFailures,
 )
 
 OVERVIEW = Dashboard(
@@ -52,5 +62,31 @@ OVERVIEW = Dashboard(
               queries=(Query(expr="sum(tickets_active_total)", legend="tickets"),)),
         signal_panel(HighSentryErrorCount, "stat", legend="{{service}}",
                      description="Application errors reported to Sentry in the last hour."),
+    ),
+)
+
+ALERT_SIGNALS = Dashboard(
+    uid="futuratickets-alert-signals",
+    title="FuturaTickets - Alert Signals",
+    tags=("futuratickets", "production", "alerts"),
+    refresh="30s",
+    time_from="now-6h",
+    panels=(
+        signal_panel(PodDown, "timeseries", legend="{{namespace}}/{{pod}}", min=0,
+                     description="Pods in phase Pending, Failed or Unknown; PodDown fires above the line."),
+        signal_panel(DeploymentRolloutStuck, "timeseries", legend="{{deployment}}", min=0, max=1,
+                     description="Deployments whose Progressing condition is false; 1 is stuck."),
+        signal_panel(RedisDown, "timeseries", legend="{{instance}}", min=0, max=1,
+                     description="Whether the Redis exporter reaches Redis: 1 up, 0 down."),
+        signal_panel(DiskSpaceLow, "timeseries", legend="{{instance}} {{mountpoint}}", min=0, max=1,
+                     description="Share of each node filesystem still free; red below DiskSpaceLow's threshold."),
+        signal_panel(WebhookDeliveryFailures, "timeseries", legend="{{service}}", min=0,
+                     description="Failed Stripe webhook deliveries per second by service."),
+        signal_panel(TicketGenerationFailures, "timeseries", legend="{{service}}", min=0,
+                     description="Failed ticket generations per second by service."),
+        signal_panel(SlowOrderProcessing, "timeseries", legend="{{service}}", min=0,
+                     description="95th percentile of order processing time by service."),
+        signal_panel(NoOrdersReceived, "stat", legend="orders",
+                     description="Orders created in the last hour; red at zero."),
     ),
 )

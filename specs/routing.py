@@ -29,8 +29,10 @@ ROUTING = Routing(
         route('severity="warning"', receiver="warnings", repeat_interval="12h"),
     ),
     inhibit=(
+        # a critical alert mutes the warnings of its own service; one without a `service` label (RedisDown,
+        # PodDown) would mute every service-less warning of the cluster, as a label missing on both sides is equal
         Inhibit(
-            source=('severity="critical"',),
+            source=('severity="critical"', 'service=~".+"'),
             target=('severity="warning"',),
             equal=("cluster", "service"),
             tests=(
@@ -48,6 +50,11 @@ ROUTING = Routing(
                                     "service": "api"},
                             target={"alertname": "HighResponseTime", "severity": "warning", "cluster": "staging",
                                     "service": "api"},
+                            inhibited=False),
+                InhibitCase(source={"alertname": "RedisDown", "severity": "critical", "cluster": "prod",
+                                    "instance": "redis:9121"},
+                            target={"alertname": "DiskSpaceLow", "severity": "warning", "cluster": "prod",
+                                    "instance": "node-1", "mountpoint": "/"},
                             inhibited=False),
             ),
         ),

@@ -1,33 +1,37 @@
-"""What the on-call engineer reads when an alert fires: one runbook per alert."""
+"""What the on-call engineer reads when an alert fires: one runbook per alert.
+
+`{threshold}`, `{for}`, `{namespace}`, `{alert}`, `{severity}`, `{category}` are filled in from the alert
+when the runbook is rendered, so a changed threshold changes its runbook (and `validate` flags a number
+written by hand that is not the threshold).
+"""
 
 from futuramon.dsl import runbook, step
 
-NS = "-n futuratickets"
-
 HIGH_ERROR_RATE = runbook(
-    symptom="A service answers more than 10 requests per second with a 5xx status: users see failed "
+    symptom="A service has answered more than {threshold} with a 5xx status for {for}: users see failed "
     "checkouts, ticket pages or admin screens.",
     investigation=[
-        step("Recent errors in the API logs", f"kubectl logs deployment/api {NS} --tail=100 | grep ERROR"),
+        step("Recent errors in the API logs", "kubectl logs deployment/api -n {namespace} --tail=100 | grep ERROR"),
         step("Error details and stack traces in Sentry: https://sentry.io/organizations/futuratickets"),
-        step("Pod health: restarts, readiness, recent events", f"kubectl get pods {NS}\n"
-             f"kubectl describe pod <pod-name> {NS}"),
-        step("Was there a deploy in the last hour?", f"kubectl rollout history deployment/api {NS}"),
+        step("Pod health: restarts, readiness, recent events", "kubectl get pods -n {namespace}\n"
+             "kubectl describe pod <pod-name> -n {namespace}"),
+        step("Was there a deploy in the last hour?", "kubectl rollout history deployment/api -n {namespace}"),
     ],
     resolution=[
         "Identify the error pattern in the logs or Sentry.",
         'If deployment-related, roll back: `./scripts/rollback-auto.sh api "High error rate"`.',
-        f"If it is load or infrastructure, scale up: `kubectl scale deployment/api --replicas=5 {NS}`.",
+        "If it is load or infrastructure, scale up: `kubectl scale deployment/api --replicas=5 -n {namespace}`.",
         "Fix the root cause and redeploy.",
     ],
 )
 
 LOW_PAYMENT_SUCCESS_RATE = runbook(
-    symptom="Fewer than 90% of payment attempts succeed: customers cannot buy tickets and revenue is lost.",
+    symptom="Fewer than {threshold} of payment attempts have succeeded for {for}: customers cannot buy tickets and "
+    "revenue is lost.",
     investigation=[
         step("Stripe's own view of failures and declines: https://dashboard.stripe.com"),
-        step("Payment errors in the API logs", f'kubectl logs deployment/api {NS} | grep -i "payment\\|stripe"'),
-        step("Webhook delivery from Stripe", f'kubectl logs deployment/api {NS} | grep "webhook"'),
+        step("Payment errors in the API logs", 'kubectl logs deployment/api -n {namespace} | grep -i "payment\\|stripe"'),
+        step("Webhook delivery from Stripe", 'kubectl logs deployment/api -n {namespace} | grep "webhook"'),
     ],
     resolution=[
         "Verify Stripe's API status: https://status.stripe.com.",
@@ -38,72 +42,72 @@ LOW_PAYMENT_SUCCESS_RATE = runbook(
 )
 
 POD_DOWN = runbook(
-    symptom="A pod in namespace futuratickets has been Pending, Failed or Unknown for 5 minutes.",
+    symptom="A pod in namespace {namespace} has been Pending, Failed or Unknown for {for}.",
     investigation=[
-        step("Pod status", f"kubectl get pods {NS}"),
-        step("Events: scheduling, image pulls, OOM kills", f"kubectl describe pod <pod-name> {NS}"),
-        step("Logs of the previous container", f"kubectl logs <pod-name> {NS} --previous"),
+        step("Pod status", "kubectl get pods -n {namespace}"),
+        step("Events: scheduling, image pulls, OOM kills", "kubectl describe pod <pod-name> -n {namespace}"),
+        step("Logs of the previous container", "kubectl logs <pod-name> -n {namespace} --previous"),
     ],
     resolution=[
         "Check the pod's events for a crash, OOMKilled or ImagePullBackOff.",
         "If OOMKilled, raise the memory limit.",
         "If CrashLoopBackOff, read the application logs.",
-        f"Delete the pod to force a restart: `kubectl delete pod <pod-name> {NS}`.",
+        "Delete the pod to force a restart: `kubectl delete pod <pod-name> -n {namespace}`.",
     ],
 )
 
 MONGODB_CONNECTION_ISSUES = runbook(
-    symptom="MongoDB has fewer than 10 connections available: new requests will queue or fail to reach "
-    "the database.",
+    symptom="MongoDB has had fewer than {threshold} connections available for {for}: new requests will queue or "
+    "fail to reach the database.",
     investigation=[
-        step("Connection counts as MongoDB sees them", f"kubectl exec -it statefulset/mongodb {NS} -- "
+        step("Connection counts as MongoDB sees them", "kubectl exec -it statefulset/mongodb -n {namespace} -- "
              "mongosh --quiet --eval 'db.serverStatus().connections'"),
-        step("Which clients hold connections", f"kubectl exec -it statefulset/mongodb {NS} -- "
+        step("Which clients hold connections", "kubectl exec -it statefulset/mongodb -n {namespace} -- "
              "mongosh --quiet --eval 'db.currentOp(true).inprog.length'"),
-        step("Did a service scale out (more pods, more pools)?", f"kubectl get deployments {NS}"),
+        step("Did a service scale out (more pods, more pools)?", "kubectl get deployments -n {namespace}"),
     ],
     resolution=[
-        "If one service leaks connections, restart it: `kubectl rollout restart deployment/<service> -n futuratickets`.",
+        "If one service leaks connections, restart it: `kubectl rollout restart deployment/<service> -n {namespace}`.",
         "If load grew, lower the per-pod pool size (maxPoolSize) or raise MongoDB's connection limit.",
         "Kill long-running operations with `db.killOp(<opid>)` if they hold connections.",
     ],
 )
 
 REDIS_DOWN = runbook(
-    symptom="The Redis exporter reports Redis unreachable for 2 minutes: sessions, caches and rate limits fail.",
+    symptom="The Redis exporter has reported Redis unreachable for {for}: sessions, caches and rate limits fail.",
     investigation=[
-        step("Redis pod status", f"kubectl get pods {NS} -l app=redis"),
-        step("Redis logs", f"kubectl logs statefulset/redis {NS} --tail=100"),
-        step("Does Redis answer?", f"kubectl exec -it statefulset/redis {NS} -- redis-cli ping"),
-        step("Memory and eviction", f"kubectl exec -it statefulset/redis {NS} -- redis-cli info memory"),
+        step("Redis pod status", "kubectl get pods -n {namespace} -l app=redis"),
+        step("Redis logs", "kubectl logs statefulset/redis -n {namespace} --tail=100"),
+        step("Does Redis answer?", "kubectl exec -it statefulset/redis -n {namespace} -- redis-cli ping"),
+        step("Memory and eviction", "kubectl exec -it statefulset/redis -n {namespace} -- redis-cli info memory"),
     ],
     resolution=[
         "If the pod is crash-looping, read its events and logs (OOMKilled → raise the memory limit).",
-        f"Restart Redis: `kubectl rollout restart statefulset/redis {NS}`.",
+        "Restart Redis: `kubectl rollout restart statefulset/redis -n {namespace}`.",
         "If only the exporter is down, restart the exporter; Redis itself may be fine.",
     ],
 )
 
 DEPLOYMENT_ROLLOUT_STUCK = runbook(
-    symptom="A deployment in namespace futuratickets has not progressed for 15 minutes (ProgressDeadlineExceeded).",
+    symptom="A deployment in namespace {namespace} has not progressed for {for} (ProgressDeadlineExceeded).",
     investigation=[
-        step("Rollout status", f"kubectl rollout status deployment/<deployment> {NS} --timeout=10s"),
-        step("New pods and why they are not ready", f"kubectl get pods {NS} -l app=<deployment>\n"
-             f"kubectl describe pod <new-pod> {NS}"),
-        step("ReplicaSets of the rollout", f"kubectl get rs {NS} -l app=<deployment>"),
+        step("Rollout status", "kubectl rollout status deployment/<deployment> -n {namespace} --timeout=10s"),
+        step("New pods and why they are not ready", "kubectl get pods -n {namespace} -l app=<deployment>\n"
+             "kubectl describe pod <new-pod> -n {namespace}"),
+        step("ReplicaSets of the rollout", "kubectl get rs -n {namespace} -l app=<deployment>"),
     ],
     resolution=[
-        f"Roll back to the last good revision: `kubectl rollout undo deployment/<deployment> {NS}`.",
+        "Roll back to the last good revision: `kubectl rollout undo deployment/<deployment> -n {namespace}`.",
         "Fix what blocks the new pods (image, config, readiness probe, quota) and redeploy.",
     ],
 )
 
 TICKET_GENERATION_FAILURES = runbook(
-    symptom="Ticket generation fails more than once per second: paid orders do not get their tickets.",
+    symptom="Ticket generation has failed more than {threshold} for {for}: paid orders do not get their tickets.",
     investigation=[
-        step("Ticket generation errors", f'kubectl logs deployment/api {NS} --tail=200 | grep -i "ticket"'),
+        step("Ticket generation errors", 'kubectl logs deployment/api -n {namespace} --tail=200 | grep -i "ticket"'),
         step("Sentry issues tagged ticket-generation: https://sentry.io/organizations/futuratickets"),
-        step("Storage and PDF/QR dependencies reachable?", f"kubectl get pods {NS}"),
+        step("Storage and PDF/QR dependencies reachable?", "kubectl get pods -n {namespace}"),
     ],
     resolution=[
         "Find the failing step (template, QR code, storage upload) in the logs.",
@@ -113,53 +117,54 @@ TICKET_GENERATION_FAILURES = runbook(
 )
 
 HIGH_RESPONSE_TIME = runbook(
-    symptom="A service's 95th percentile response time has been above 2 seconds for 5 minutes.",
+    symptom="A service's 95th percentile response time has been above {threshold} for {for}.",
     investigation=[
         step("Which paths are slow: open the HTTP Response Time (p95) panel and split by path"),
-        step("CPU and memory of the service's pods", f"kubectl top pods {NS}"),
-        step("Slow MongoDB queries", f"kubectl exec -it statefulset/mongodb {NS} -- "
+        step("CPU and memory of the service's pods", "kubectl top pods -n {namespace}"),
+        step("Slow MongoDB queries", "kubectl exec -it statefulset/mongodb -n {namespace} -- "
              "mongosh --quiet --eval 'db.currentOp({secs_running: {$gt: 1}})'"),
     ],
     resolution=[
-        f"If the pods are saturated, scale out: `kubectl scale deployment/<service> --replicas=5 {NS}`.",
+        "If the pods are saturated, scale out: `kubectl scale deployment/<service> --replicas=5 -n {namespace}`.",
         "If a query is slow, add the missing index or roll back the change that introduced it.",
         "If a dependency (Stripe, Redis) is slow, check its status and the matching alerts.",
     ],
 )
 
 HIGH_CPU_USAGE = runbook(
-    symptom="A pod has used more than 80% of its CPU limit for 10 minutes: it is being throttled.",
+    symptom="A pod has used more than {threshold} of its CPU limit for {for}: it is being throttled.",
     investigation=[
-        step("CPU per pod", f"kubectl top pods {NS} --sort-by=cpu"),
-        step("Limits of the pod", f"kubectl get pod <pod-name> {NS} -o jsonpath='{{.spec.containers[*].resources}}'"),
+        step("CPU per pod", "kubectl top pods -n {namespace} --sort-by=cpu"),
+        step("Limits of the pod", "kubectl get pod <pod-name> -n {namespace} -o jsonpath='{.spec.containers[*].resources}'"),
         step("Traffic: is the request rate up? Open the HTTP Requests Rate panel"),
     ],
     resolution=[
-        f"Scale out the deployment: `kubectl scale deployment/<service> --replicas=<n> {NS}`.",
+        "Scale out the deployment: `kubectl scale deployment/<service> --replicas=<n> -n {namespace}`.",
         "If the load is normal, raise the CPU limit in the deployment.",
         "If one pod is hot (a busy loop), restart it and open an issue with a profile.",
     ],
 )
 
 HIGH_MEMORY_USAGE = runbook(
-    symptom="A pod's working set has been above 85% of its memory limit for 10 minutes: it will be OOM-killed soon.",
+    symptom="A pod's working set has been above {threshold} of its memory limit for {for}: it will be OOM-killed "
+    "soon.",
     investigation=[
-        step("Memory per pod", f"kubectl top pods {NS} --sort-by=memory"),
-        step("Earlier OOM kills", f"kubectl describe pod <pod-name> {NS} | grep -i -A3 'last state'"),
+        step("Memory per pod", "kubectl top pods -n {namespace} --sort-by=memory"),
+        step("Earlier OOM kills", "kubectl describe pod <pod-name> -n {namespace} | grep -i -A3 'last state'"),
         step("Is memory growing steadily (a leak) or with traffic? Open the Pod Memory Usage panel"),
     ],
     resolution=[
         "If it grows with traffic, raise the memory limit or scale out.",
-        f"If it leaks, restart the pod (`kubectl delete pod <pod-name> {NS}`) and take a heap snapshot first.",
+        "If it leaks, restart the pod (`kubectl delete pod <pod-name> -n {namespace}`) and take a heap snapshot first.",
     ],
 )
 
 HIGH_SENTRY_ERROR_COUNT = runbook(
-    symptom="A service reported more than 50 errors to Sentry in the last hour.",
+    symptom="A service has reported more than {threshold} errors to Sentry within an hour, for {for}.",
     investigation=[
         step("New or spiking issues in Sentry: https://sentry.io/organizations/futuratickets"),
-        step("Errors in the logs of the service", f"kubectl logs deployment/<service> {NS} --tail=200 | grep ERROR"),
-        step("Did a release go out in the last hour?", f"kubectl rollout history deployment/<service> {NS}"),
+        step("Errors in the logs of the service", "kubectl logs deployment/<service> -n {namespace} --tail=200 | grep ERROR"),
+        step("Did a release go out in the last hour?", "kubectl rollout history deployment/<service> -n {namespace}"),
     ],
     resolution=[
         "Triage the top Sentry issue: a release regression is rolled back, a known issue is linked and muted.",
@@ -168,26 +173,27 @@ HIGH_SENTRY_ERROR_COUNT = runbook(
 )
 
 SLOW_ORDER_PROCESSING = runbook(
-    symptom="The 95th percentile of order processing time has been above 10 seconds for 10 minutes: "
+    symptom="The 95th percentile of order processing time has been above {threshold} for {for}: "
     "checkouts hang and customers may retry and double-book.",
     investigation=[
-        step("Order processing logs", f'kubectl logs deployment/api {NS} --tail=200 | grep -i "order"'),
+        step("Order processing logs", 'kubectl logs deployment/api -n {namespace} --tail=200 | grep -i "order"'),
         step("Payment latency at Stripe: https://dashboard.stripe.com"),
         step("MongoDB and Redis health: see Database Connections and Redis Operations/sec panels"),
     ],
     resolution=[
         "Find the slow step (payment, ticket generation, database) in the logs or traces.",
-        f"Scale the API if it is saturated: `kubectl scale deployment/api --replicas=5 {NS}`.",
+        "Scale the API if it is saturated: `kubectl scale deployment/api --replicas=5 -n {namespace}`.",
         "If a dependency is slow, follow that dependency's runbook.",
     ],
 )
 
 WEBHOOK_DELIVERY_FAILURES = runbook(
-    symptom="Stripe webhooks fail more than 0.5 times per second: payments are taken but orders are not confirmed.",
+    symptom="Stripe webhooks have failed more than {threshold} for {for}: payments are taken but orders are not "
+    "confirmed.",
     investigation=[
-        step("Webhook errors in the API logs", f'kubectl logs deployment/api {NS} | grep "webhook"'),
+        step("Webhook errors in the API logs", 'kubectl logs deployment/api -n {namespace} | grep "webhook"'),
         step("Stripe's delivery log for the endpoint: https://dashboard.stripe.com/webhooks"),
-        step("Is the signing secret current?", f"kubectl get secret stripe {NS} -o jsonpath='{{.metadata.resourceVersion}}'"),
+        step("Is the signing secret current?", "kubectl get secret stripe -n {namespace} -o jsonpath='{.metadata.resourceVersion}'"),
     ],
     resolution=[
         "If signatures fail, rotate the webhook signing secret in Stripe and in the `stripe` Secret.",
@@ -196,7 +202,7 @@ WEBHOOK_DELIVERY_FAILURES = runbook(
 )
 
 DISK_SPACE_LOW = runbook(
-    symptom="A node filesystem has less than 15% space available.",
+    symptom="A node filesystem has had less than {threshold} space available for {for}.",
     investigation=[
         step("Which node and mount point: see the alert's instance and mountpoint labels"),
         step("Node disk pressure", "kubectl describe node <node> | grep -i pressure"),
@@ -209,11 +215,11 @@ DISK_SPACE_LOW = runbook(
 )
 
 NO_ORDERS_RECEIVED = runbook(
-    symptom="No order has been created in the last hour: checkout may be broken end to end.",
+    symptom="No order has been created in the last hour, for {for} now: checkout may be broken end to end.",
     investigation=[
         step("Place a test order on https://futuratickets.com and watch the API logs",
-             f'kubectl logs -f deployment/api {NS} | grep -i "order"'),
-        step("Marketplace and API pods", f"kubectl get pods {NS}"),
+             'kubectl logs -f deployment/api -n {namespace} | grep -i "order"'),
+        step("Marketplace and API pods", "kubectl get pods -n {namespace}"),
         step("Payments: see the LowPaymentSuccessRate and WebhookDeliveryFailures alerts"),
     ],
     resolution=[

@@ -108,11 +108,6 @@ CASES = {
         "route('team=~\"(\"'",
         ["Route", "field 'matchers.0'", "does not compile"],
     ),
-    "panel threshold from an == alert": (
-        'Panel(title="Up", kind="stat",',
-        'Panel(title="Up", kind="stat", thresholds_from="ApiDown",',
-        ["Panel 'Up'", "field 'thresholds_from (the alert's comparison)'", "got '=='"],
-    ),
     "no settings": ("SETTINGS = Settings(", "_ = dict(", ["exactly one Settings, found 0"]),
 }
 

@@ -33,6 +33,17 @@ ALERTS = {
     "DiskSpaceLow": ("warning", "platform", "5m", 'fstype!~"tmpfs|overlay"', "< 0.15"),
     "NoOrdersReceived": ("warning", "business", "5m", "increase(orders_created_total[1h])", "== 0"),
 }
+# the alerts whose signal no overview panel plots: one panel each on the second dashboard (contract section 5)
+SIGNALS = {
+    "PodDown": "Pods Not Running",
+    "DeploymentRolloutStuck": "Deployments Not Progressing",
+    "RedisDown": "Redis Up",
+    "DiskSpaceLow": "Node Disk Space Available",
+    "WebhookDeliveryFailures": "Stripe Webhook Failures",
+    "TicketGenerationFailures": "Ticket Generation Failures",
+    "SlowOrderProcessing": "Order Processing Time (p95)",
+    "NoOrdersReceived": "Orders Created (last hour)",
+}
 PANELS = [
     "HTTP Requests Rate",
     "HTTP Response Time (p95)",
@@ -63,7 +74,18 @@ def test_alert_matches_the_contract(rendered: Rendered, name: str) -> None:
     assert rule["expr"].endswith(comparison)
     assert set(rule["annotations"]) == {"summary", "description", "runbook_url", "dashboard_url"}
     assert rule["annotations"]["runbook_url"].endswith(f"/{name}.md")
-    assert "/d/futuratickets-overview/" in rule["annotations"]["dashboard_url"]
+
+
+@pytest.mark.parametrize("name", ALERTS)
+def test_dashboard_url_opens_a_panel_that_plots_the_alerts_signal(rendered: Rendered, name: str) -> None:
+    rule = _rules(rendered)[name]
+    uid = "futuratickets-alert-signals" if name in SIGNALS else "futuratickets-overview"
+    url = rule["annotations"]["dashboard_url"]
+    assert url.startswith(f"https://grafana.futuratickets.com/d/{uid}/"), url
+    board = json.loads(rendered.files[f"k8s/grafana/dashboards/{uid}.json"])
+    (panel,) = [p for p in board["panels"] if url.endswith(f"?viewPanel={p['id']}")]
+    signal = panel["targets"][0]["expr"]
+    assert rule["expr"].removeprefix(f"({signal})").removeprefix(signal) == " " + ALERTS[name][4]
 
 
 def test_exactly_the_fifteen_alerts(rendered: Rendered) -> None:
@@ -80,6 +102,10 @@ def test_configmaps(rendered: Rendered) -> None:
         "k8s/grafana/dashboard-configmap.yaml": (
             "grafana-dashboard-futuratickets-overview",
             {"futuratickets-overview.json"},
+        ),
+        "k8s/grafana/dashboard-configmap-futuratickets-alert-signals.yaml": (
+            "grafana-dashboard-futuratickets-alert-signals",
+            {"futuratickets-alert-signals.json"},
         ),
     }
     for path, (name, keys) in expected.items():
@@ -111,7 +137,7 @@ def test_routing(rendered: Rendered) -> None:
         (['severity="warning"'], "warnings", "12h", False),
     ]
     assert config["inhibit_rules"] == [
-        {"source_matchers": ['severity="critical"'], "target_matchers": ['severity="warning"'],
+        {"source_matchers": ['severity="critical"', 'service=~".+"'], "target_matchers": ['severity="warning"'],
          "equal": ["cluster", "service"]},
         {"source_matchers": ['alertname="PodDown"'], "target_matchers": ['alertname=~"HighCPUUsage|HighMemoryUsage"'],
          "equal": ["namespace", "pod"]},
@@ -153,7 +179,7 @@ def test_dashboard(rendered: Rendered) -> None:
     assert "30s" in board["timepicker"]["refresh_intervals"]
     assert board["templating"]["list"][0]["type"] == "datasource"
     assert [p["title"] for p in board["panels"]] == PANELS
-    assert [p["id"] for p in board["panels"]] == list(range(1, 12))
+    assert len({p["id"] for p in board["panels"]}) == 11
     assert {p["type"] for p in board["panels"]} <= {"timeseries", "stat", "gauge"}
     for panel in board["panels"]:
         assert panel["fieldConfig"]["defaults"]["unit"]
@@ -161,3 +187,19 @@ def test_dashboard(rendered: Rendered) -> None:
     assert steps["HTTP Error Rate (5xx)"] == [{"color": "green", "value": None}, {"color": "red", "value": 10}]
     assert steps["Payment Success Rate"] == [{"color": "red", "value": None}, {"color": "green", "value": 0.9}]
     assert steps["Sentry Errors"] == [{"color": "green", "value": None}, {"color": "red", "value": 50}]
+
+
+def test_alert_signals_dashboard(rendered: Rendered) -> None:
+    board = json.loads(rendered.files["k8s/grafana/dashboards/futuratickets-alert-signals.json"])
+    assert board["uid"] == "futuratickets-alert-signals"
+    assert board["title"] == "FuturaTickets - Alert Signals"
+    assert sorted(p["title"] for p in board["panels"]) == sorted(SIGNALS.values())
+    configmap = yaml.safe_load(rendered.files["k8s/grafana/dashboard-configmap-futuratickets-alert-signals.yaml"])
+    overview = yaml.safe_load(rendered.files["k8s/grafana/dashboard-configmap.yaml"])
+    assert configmap["metadata"]["labels"] == overview["metadata"]["labels"]
+    steps = {p["title"]: p["fieldConfig"]["defaults"]["thresholds"]["steps"] for p in board["panels"]}
+    assert steps["Redis Up"] == [
+        {"color": "green", "value": None},
+        {"color": "red", "value": 0},
+        {"color": "green", "value": 1e-06},
+    ], "RedisDown fires at == 0: exactly 0 is red"

@@ -30,7 +30,7 @@ def test_critical_payments_alert_reaches_payments_and_critical_with_colors_and_l
     slack = channels[("payments", "#payments-alerts")]
     assert slack["color"] == "danger" and slack["title"] == "[FIRING:1] LowPaymentSuccessRate (api)"
     assert "/runbooks/LowPaymentSuccessRate.md|:book: Runbook>" in slack["text"]
-    assert "viewPanel=7|:bar_chart: Dashboard>" in slack["text"]
+    assert "viewPanel=40138|:bar_chart: Dashboard>" in slack["text"]
     assert "below 90%" in slack["text"]
     assert result["fired_after"].startswith("11m (simulated, promtool; for: 10m)")
 

@@ -67,3 +67,12 @@ def test_panels_flow_into_rows_of_24_columns() -> None:
     explicit = Panel(title="E", kind="stat", queries=(Query(expr="up"),), grid=Grid(x=0, y=40, w=3, h=2))
     positions = Dashboard(uid="d", title="D", panels=(*panels, explicit)).positions()
     assert [(g.x, g.y, g.w) for g in positions] == [(0, 0, 12), (12, 0, 12), (0, 8, 6), (0, 16, 24), (0, 40, 3)]
+
+
+def test_panel_ids_do_not_shift_when_a_panel_is_inserted() -> None:
+    panels = [Panel(title=title, kind="stat", queries=(Query(expr="up"),)) for title in ("A", "B", "C")]
+    before = {p.title: p.id for p in Dashboard(uid="d", title="D", panels=tuple(panels)).panels}
+    inserted = Panel(title="New", kind="stat", queries=(Query(expr="up"),))
+    after = {p.title: p.id for p in Dashboard(uid="d", title="D", panels=(inserted, *panels)).panels}
+    assert {title: after[title] for title in before} == before
+    assert len(set(after.values())) == 4

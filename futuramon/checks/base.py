@@ -1,16 +1,25 @@
-"""What every check shares: the problem it returns and the context it reads."""
+"""What every check shares: one shape. A check reads a `Context` and yields `Finding`s; the runner
+(`Check.run`) stamps each with the check's name and severity, making the `Problem`s a report shows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from futuramon.model import Model, Stack
-from futuramon.pipeline import Rendered
 
 Severity = Literal["error", "warning"]
+Where = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found, and where: a file (relative, as a person would open it) and a line (0: the file)."""
+
+    where: Where
+    message: str
 
 
 @dataclass(frozen=True)
@@ -24,18 +33,17 @@ class Problem:
 
 @dataclass(frozen=True)
 class Context:
-    """A render held in memory, written once to `workdir` for the tools, and the committed `out`."""
+    """A render held in memory, written once to `workdir` for the tools, and how it differs from `out`."""
 
-    rendered: Rendered
+    stack: Stack
+    files: dict[str, str]
     workdir: Path
-    out: Path
     specs: Path
+    out_name: str = "out"
+    # each path of the committed out/ that differs from the render → "is missing", "is stale", ...
+    drift: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def stack(self) -> Stack:
-        return self.rendered.stack
-
-    def where(self, subject: Model) -> tuple[str, int]:
+    def where(self, subject: Model) -> Where:
         """The spec file (relative to the specs' parent when possible) and line that declared an object."""
         file, line = subject.origin
         path, parent = Path(file).resolve(), self.specs.resolve().parent
@@ -44,13 +52,15 @@ class Context:
 
 @dataclass(frozen=True)
 class Check:
-    """One named check: `run` returns problems and never prints."""
+    """One named check: `find` yields findings and never prints; `run` makes them problems."""
 
     name: str
     severity: Severity
     summary: str
-    run: Callable[[Context, Check], list[Problem]] = field(repr=False)
+    find: Callable[[Context], Iterable[Finding]] = field(repr=False)
     needs_tools: bool = False
 
-    def problem(self, where: tuple[str, int], message: str) -> Problem:
-        return Problem(where[0], where[1], self.severity, message, self.name)
+    def run(self, context: Context, strict: bool = False) -> list[Problem]:
+        """The findings as problems; with `strict`, a warning counts as an error."""
+        severity: Severity = "error" if strict else self.severity
+        return [Problem(f.where[0], f.where[1], severity, f.message, self.name) for f in self.find(context)]

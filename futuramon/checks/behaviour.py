@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from futuramon import tools
-from futuramon.checks.base import Check, Context, Problem
+from futuramon.checks.base import Check, Context, Finding
 from futuramon.render import outputs, promtool_tests
 from futuramon.render.yamltext import to_yaml
 
 
-def alert_tests(ctx: Context, check: Check) -> list[Problem]:
+def alert_tests(ctx: Context) -> Iterator[Finding]:
     suites = promtool_tests.suites(ctx.stack)
     folder = ctx.workdir / "alert-tests"
     folder.mkdir(exist_ok=True)
@@ -22,7 +23,6 @@ def alert_tests(ctx: Context, check: Check) -> list[Problem]:
         (folder / suite.tests_file).write_text(to_yaml(suite.tests))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(lambda s: tools.run("promtool", "test", "rules", s.tests_file, cwd=folder), suites))
-    problems = []
     for suite, result in zip(suites, results, strict=True):
         if result.code == 0:
             continue
@@ -32,13 +32,10 @@ def alert_tests(ctx: Context, check: Check) -> list[Problem]:
             report = failed.get(promtool_tests.case_name(alert, case))
             if report is not None:
                 expectation = f"fires at {case.at}" if case.fires else f"stays quiet at {case.at}"
-                problems.append(check.problem(
-                    ctx.where(case),
-                    f"alert {alert.name}: case '{case.name}' expected the alert {expectation}, promtool says:\n"
-                    f"{report}"))  # fmt: skip
+                yield Finding(ctx.where(case), f"alert {alert.name}: case '{case.name}' expected the alert "
+                                               f"{expectation}, promtool says:\n{report}")  # fmt: skip
         if not failed:
-            problems.append(check.problem(ctx.where(alert), f"promtool test rules failed:\n{result.output}"))
-    return problems
+            yield Finding(ctx.where(alert), f"promtool test rules failed:\n{result.output}")
 
 
 def _failures(output: str) -> dict[str, str]:
@@ -52,35 +49,33 @@ def _failures(output: str) -> dict[str, str]:
     return failures
 
 
-def route_tests(ctx: Context, check: Check) -> list[Problem]:
-    problems = []
+def route_tests(ctx: Context) -> Iterator[Finding]:
     for case in ctx.stack.routing.tests:
         result = tools.route(ctx.workdir / outputs.ALERTMANAGER, case.labels, case.receivers)
         if result.code != 0:
             got = result.output.splitlines()[0] if result.output else "(nothing)"
-            problems.append(
-                check.problem(
-                    ctx.where(case), f"labels {case.labels} should reach {', '.join(case.receivers)}, reached {got}"
-                )
+            yield Finding(
+                ctx.where(case), f"labels {case.labels} should reach {', '.join(case.receivers)}, reached {got}"
             )
-    return problems
 
 
-def inhibit_tests(ctx: Context, check: Check) -> list[Problem]:
-    problems = []
+def inhibit_tests(ctx: Context) -> Iterator[Finding]:
     for rule in ctx.stack.routing.inhibit:
         for case in rule.tests:
             if rule.inhibits(case.source, case.target) != case.inhibited:
                 expected = "to inhibit" if case.inhibited else "not to inhibit"
-                problems.append(
-                    check.problem(
-                        ctx.where(case),
-                        f"inhibit rule {' '.join(rule.source)} → {' '.join(rule.target)} "
-                        f"(equal {', '.join(rule.equal)}) "
-                        f"was expected {expected} {case.target} when {case.source} fires",
-                    )
-                )
-    return problems
+                yield Finding(ctx.where(case), f"inhibit rule {rule.describe()} was expected {expected} "
+                                               f"{case.target} when {case.source} fires")  # fmt: skip
+
+
+def alert_cases(ctx: Context) -> Iterator[Finding]:
+    """An alert is proven only by a case in which it fires and one in which it stays quiet."""
+    for alert in ctx.stack.alerts:
+        missing = [kind for kind, fires in (("firing", True), ("quiet", False))
+                   if not any(case.fires == fires for case in alert.tests)]  # fmt: skip
+        if missing:
+            yield Finding(ctx.where(alert), f"alert {alert.name} has no {' and no '.join(missing)} test case: "
+                                            "declare fires(...) and quiet(...) cases in its tests")  # fmt: skip
 
 
 CHECKS = [
@@ -93,4 +88,7 @@ CHECKS = [
         True,
     ),
     Check("inhibit-tests", "error", "every inhibit rule mutes exactly the alerts its cases say", inhibit_tests),
+    Check(
+        "alert-cases", "warning", "every alert has a firing and a quiet test case (an error with --strict)", alert_cases
+    ),
 ]

@@ -2,60 +2,56 @@
 
 from __future__ import annotations
 
-from futuramon.checks.base import Check, Context, Problem
+from collections.abc import Iterator
+
+from futuramon.checks.base import Check, Context, Finding
 from futuramon.model import Grid
 
 COLUMNS = 24
 
 
-def panel_grid(ctx: Context, check: Check) -> list[Problem]:
-    problems = []
+def panel_grid(ctx: Context) -> Iterator[Finding]:
     for dashboard in ctx.stack.dashboards:
         placed: list[tuple[str, Grid]] = []
         for panel, grid in zip(dashboard.panels, dashboard.positions(), strict=True):
             if grid.x + grid.w > COLUMNS:
-                problems.append(
-                    check.problem(
-                        ctx.where(panel), f"panel {panel.title!r} ends at column {grid.x + grid.w}, past {COLUMNS}"
-                    )
+                yield Finding(
+                    ctx.where(panel), f"panel {panel.title!r} ends at column {grid.x + grid.w}, past {COLUMNS}"
                 )
             for other, taken in placed:
                 if _overlap(grid, taken):
-                    problems.append(
-                        check.problem(ctx.where(panel), f"panel {panel.title!r} overlaps panel {other!r} on the grid")
-                    )
+                    yield Finding(ctx.where(panel), f"panel {panel.title!r} overlaps panel {other!r} on the grid")
             placed.append((panel.title, grid))
-    return problems
 
 
 def _overlap(a: Grid, b: Grid) -> bool:
     return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
-def panel_thresholds(ctx: Context, check: Check) -> list[Problem]:
+def panel_thresholds(ctx: Context) -> Iterator[Finding]:
     """A panel that plots an alert's signal must draw that alert's threshold."""
-    problems = []
     for dashboard in ctx.stack.dashboards:
         for panel in dashboard.panels:
             queries = {query.expr for query in panel.queries}
             for alert in ctx.stack.alerts:
                 if alert.signal in queries and panel.thresholds_from != alert.name:
-                    problems.append(
-                        check.problem(
-                            ctx.where(panel),
-                            f"panel {panel.title!r} plots the signal of {alert.name} but does not draw its threshold "
-                            f"(set thresholds_from={alert.name!r}, or build it with signal_panel)",
-                        )
-                    )
+                    yield Finding(ctx.where(panel), f"panel {panel.title!r} plots the signal of {alert.name} but does "
+                                                    f"not draw its threshold (set thresholds_from={alert.name!r}, or "
+                                                    "build it with signal_panel)")  # fmt: skip
             if panel.thresholds_from and ctx.stack.alert(panel.thresholds_from).signal not in queries:
-                problems.append(
-                    check.problem(
-                        ctx.where(panel),
-                        f"panel {panel.title!r} draws the threshold of {panel.thresholds_from} but does not plot its "
-                        "signal, so the line means nothing there",
-                    )
-                )
-    return problems
+                yield Finding(ctx.where(panel), f"panel {panel.title!r} draws the threshold of "
+                                                f"{panel.thresholds_from} but does not plot its signal, so the line "
+                                                "means nothing there")  # fmt: skip
+
+
+def panel_signal(ctx: Context) -> Iterator[Finding]:
+    """The panel an alert's `dashboard_url` opens must plot that alert's own signal."""
+    for alert in ctx.stack.alerts:
+        dashboard, panel = ctx.stack.panel_of(alert)
+        if alert.signal not in {query.expr for query in panel.queries}:
+            yield Finding(ctx.where(alert), f"alert {alert.name} links to panel {panel.title!r} of {dashboard.uid}, "
+                                            "which does not plot its signal: point `panel` at a panel built with "
+                                            "signal_panel(...) from this alert")  # fmt: skip
 
 
 CHECKS = [
@@ -66,4 +62,5 @@ CHECKS = [
         "a panel that plots an alert's signal draws that alert's threshold",
         panel_thresholds,
     ),
+    Check("panel-signal", "error", "every alert's dashboard_url opens a panel that plots its own signal", panel_signal),
 ]

@@ -1,56 +1,54 @@
-"""Lint rules on routing: every alert is heard, no route is dead, every inhibit rule is scoped."""
+"""Lint rules on routing: every alert is routed on purpose, no route is dead, every inhibit rule is scoped."""
 
 from __future__ import annotations
 
-from futuramon.checks.base import Check, Context, Problem
-from futuramon.render.text import alert_labels
+from collections.abc import Iterator
+
+from futuramon.checks.base import Check, Context, Finding
+from futuramon.checks.labels import can_match, carried, static_labels
 
 
-def alerts_reach_receivers(ctx: Context, check: Check) -> list[Problem]:
+def root_fallback(ctx: Context) -> Iterator[Finding]:
+    """An alert no child route takes reaches the root receiver only because nothing else did."""
     routing = ctx.stack.routing
-    known = {r.name for r in ctx.stack.receivers}
-    problems = []
     for alert in ctx.stack.alerts:
-        reached = [r for r in routing.receivers_for(alert_labels(alert)) if r in known]
-        if not reached:
-            problems.append(check.problem(ctx.where(alert), f"alert {alert.name} reaches no receiver"))
-    for index, route in enumerate(routing.routes, start=1):
-        if route.receiver not in known:
-            problems.append(
-                check.problem(ctx.where(route), f"route #{index} sends to unknown receiver {route.receiver!r}")
-            )
-    return problems
+        if not routing.matching_routes(static_labels(alert)):
+            yield Finding(ctx.where(alert), f"alert {alert.name} matches no route: it reaches the root receiver "
+                                            f"{routing.receiver!r} only by fallback")  # fmt: skip
 
 
-def unreachable_routes(ctx: Context, check: Check) -> list[Problem]:
+def unreachable_routes(ctx: Context) -> Iterator[Finding]:
     """A route is dead when an earlier route without `continue` already takes everything it matches."""
     routes = ctx.stack.routing.routes
-    problems = []
     for index, route in enumerate(routes):
         for earlier_index, earlier in enumerate(routes[:index]):
             if not earlier.continue_ and set(earlier.matchers) <= set(route.matchers):
-                problems.append(
-                    check.problem(
-                        ctx.where(route),
-                        f"route #{index + 1} ({', '.join(route.matchers)}) is unreachable: route #{earlier_index + 1} "
-                        f"({', '.join(earlier.matchers)}) takes all its alerts and does not continue",
-                    )
-                )
+                yield Finding(ctx.where(route), f"route #{index + 1} ({', '.join(route.matchers)}) is unreachable: "
+                                                f"route #{earlier_index + 1} ({', '.join(earlier.matchers)}) takes "
+                                                "all its alerts and does not continue")  # fmt: skip
                 break
-    return problems
 
 
-def inhibit_equal(ctx: Context, check: Check) -> list[Problem]:
-    return [
-        check.problem(ctx.where(rule), "inhibit rule has no `equal`: it would mute alerts of every cluster")
-        for rule in ctx.stack.routing.inhibit
-        if not rule.equal
-    ]
+def inhibit_coverage(ctx: Context) -> Iterator[Finding]:
+    """Alertmanager counts a label missing on both sides as equal: a source alert without an `equal` label
+    mutes every target alert without it, in every cluster and service."""
+    alerts = [(alert, carried(ctx.stack, alert)) for alert in ctx.stack.alerts]
+    for rule in ctx.stack.routing.inhibit:
+        sources = [(a, labels) for a, labels in alerts if can_match(rule.source, a, labels)]
+        targets = [(a, labels) for a, labels in alerts if can_match(rule.target, a, labels)]
+        for label in rule.equal:
+            muted = [a.name for a, labels in targets if labels is not None and label not in labels]
+            for source, labels in sources:
+                if muted and labels is not None and label not in labels:
+                    yield Finding(ctx.where(rule), f"inhibit rule {rule.describe()}: alert {source.name} does not "
+                                                   f"carry label {label!r}, so it mutes {', '.join(muted)} (which lack "
+                                                   f"it too) everywhere; keep {label!r} in its expression or require "
+                                                   f'it on the source ({label}=~".+")')  # fmt: skip
 
 
 CHECKS = [
     Check(
-        "alerts-reach-receivers", "error", "every alert and route reaches an existing receiver", alerts_reach_receivers
+        "root-fallback", "warning", "every alert is taken by a route, not only by the root's fallback", root_fallback
     ),
     Check(
         "unreachable-routes",
@@ -58,5 +56,10 @@ CHECKS = [
         "no route is shadowed by an earlier route that does not continue",
         unreachable_routes,
     ),
-    Check("inhibit-equal", "error", "every inhibit rule names the labels that must be equal", inhibit_equal),
+    Check(
+        "inhibit-coverage",
+        "error",
+        "every inhibit rule's `equal` labels are carried by the alerts it can mute with",
+        inhibit_coverage,
+    ),
 ]

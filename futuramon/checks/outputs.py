@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import kubernetes_validate
 import yaml
 
-from futuramon import writer
-from futuramon.checks.base import Check, Context, Problem
+from futuramon.checks.base import Check, Context, Finding
 
 # `kubectl apply` stores the object in an annotation, which must stay under 256 KiB.
 APPLY_LIMIT = 256 * 1024
@@ -22,49 +22,35 @@ _SECRETS = [
 ]
 
 
-def kubernetes_schema(ctx: Context, check: Check) -> list[Problem]:
-    problems = []
-    for name, text in ctx.rendered.files.items():
+def kubernetes_schema(ctx: Context) -> Iterator[Finding]:
+    for name, text in ctx.files.items():
         if not (name.startswith("k8s/") and name.endswith(".yaml")):
             continue
         where = (f"out/{name}", 0)
-        if len(text.encode()) > APPLY_LIMIT:
-            problems.append(
-                check.problem(
-                    where,
-                    f"{len(text.encode())} bytes: over the {APPLY_LIMIT}-byte limit "
-                    "that `kubectl apply` can store in its annotation",
-                )
-            )
+        size = len(text.encode())
+        if size > APPLY_LIMIT:
+            yield Finding(where, f"{size} bytes: over the {APPLY_LIMIT}-byte limit "
+                                 "that `kubectl apply` can store in its annotation")  # fmt: skip
         for document in yaml.safe_load_all(text):
             try:
                 kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
             except kubernetes_validate.ValidationError as error:
-                problems.append(check.problem(where, f"not a valid Kubernetes object: {error.message}"))
-    return problems
+                yield Finding(where, f"not a valid Kubernetes object: {error.message}")
 
 
-def no_secrets(ctx: Context, check: Check) -> list[Problem]:
-    problems = []
-    for name, text in ctx.rendered.files.items():
+def no_secrets(ctx: Context) -> Iterator[Finding]:
+    for name, text in ctx.files.items():
         for number, line in enumerate(text.splitlines(), start=1):
             for pattern, what in _SECRETS:
                 if pattern.search(line):
-                    problems.append(
-                        check.problem(
-                            (f"out/{name}", number), f"{what} in the output: secrets belong in the webhook Secret"
-                        )
+                    yield Finding(
+                        (f"out/{name}", number), f"{what} in the output: secrets belong in the webhook Secret"
                     )
-    return problems
 
 
-def drift(ctx: Context, check: Check) -> list[Problem]:
-    problems = []
-    for relative, (now, rendered) in writer.changes(ctx.rendered.files, ctx.out).items():
-        state = "is missing" if now is None else "is no longer rendered" if rendered is None else "is stale"
-        problems.append(check.problem((f"{ctx.out.name}/{relative}", 0),
-                                      f"{state}: run `futuramon render` and commit the result"))  # fmt: skip
-    return problems
+def drift(ctx: Context) -> Iterator[Finding]:
+    for relative, state in ctx.drift.items():
+        yield Finding((f"{ctx.out_name}/{relative}", 0), f"{state}: run `futuramon render` and commit the result")
 
 
 CHECKS = [

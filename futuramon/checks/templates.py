@@ -4,9 +4,10 @@ and receiver fields (rendered by `amtool template render`). `amtool check-config
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from futuramon import tools
-from futuramon.checks.base import Check, Context, Problem
+from futuramon.checks.base import Check, Context, Finding
 from futuramon.render import alertmanager, outputs
 from futuramon.render.text import alert_annotations
 from futuramon.render.yamltext import to_yaml
@@ -14,7 +15,7 @@ from futuramon.render.yamltext import to_yaml
 _RULE = re.compile(r'rule (\d+), "([^"]+)": (.*)')
 
 
-def annotation_templates(ctx: Context, check: Check) -> list[Problem]:
+def annotation_templates(ctx: Context) -> Iterator[Finding]:
     stack = ctx.stack
     rules = {
         "groups": [
@@ -29,18 +30,15 @@ def annotation_templates(ctx: Context, check: Check) -> list[Problem]:
     }
     (ctx.workdir / "annotations.yaml").write_text(to_yaml(rules))
     result = tools.run("promtool", "check", "rules", "annotations.yaml", cwd=ctx.workdir)
-    problems = []
-    for found in _RULE.finditer(result.output):
-        alert = stack.alert(found.group(2))
-        problems.append(check.problem(ctx.where(alert), f"alert {alert.name}: broken Go template in {found.group(3)}"))
-    if result.code != 0 and not problems:
-        problems.append(
-            check.problem(ctx.where(stack.alerts[0]), f"promtool rejected the annotations:\n{result.output}")
-        )
-    return problems
+    found = list(_RULE.finditer(result.output))
+    for broken in found:
+        alert = stack.alert(broken.group(2))
+        yield Finding(ctx.where(alert), f"alert {alert.name}: broken Go template in {broken.group(3)}")
+    if result.code != 0 and not found:
+        yield Finding(ctx.where(stack.alerts[0]), f"promtool rejected the annotations:\n{result.output}")
 
 
-def message_templates(ctx: Context, check: Check) -> list[Problem]:
+def message_templates(ctx: Context) -> Iterator[Finding]:
     config = alertmanager.config(ctx.stack)
     fields = sorted(
         {
@@ -53,7 +51,6 @@ def message_templates(ctx: Context, check: Check) -> list[Problem]:
             if isinstance(text, str) and "{{" in text
         }
     )
-    problems = []
     for text in fields:
         result = tools.run(
             "amtool",
@@ -64,13 +61,8 @@ def message_templates(ctx: Context, check: Check) -> list[Problem]:
             cwd=ctx.workdir,
         )
         if result.code != 0:
-            problems.append(
-                check.problem(
-                    (f"templates/alertmanager/{alertmanager.TEMPLATE_FILE}", 0),
-                    f"message template {text!r} does not render: {result.output.splitlines()[-1]}",
-                )
-            )
-    return problems
+            yield Finding((f"templates/alertmanager/{alertmanager.TEMPLATE_FILE}", 0),
+                          f"message template {text!r} does not render: {result.output.splitlines()[-1]}")  # fmt: skip
 
 
 CHECKS = [

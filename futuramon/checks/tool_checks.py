@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from futuramon import tools
-from futuramon.checks.base import Check, Context, Problem
+from futuramon.checks.base import Check, Context, Finding
 from futuramon.render import outputs
 
 
-def promtool_rules(ctx: Context, check: Check) -> list[Problem]:
+def promtool_rules(ctx: Context) -> Iterator[Finding]:
     result = tools.run("promtool", "check", "rules", outputs.RULES, cwd=ctx.workdir)
-    if result.code == 0:
-        return []
-    return [check.problem((f"out/{outputs.RULES}", 0), f"promtool check rules failed:\n{result.output}")]
+    if result.code != 0:
+        yield Finding((f"out/{outputs.RULES}", 0), f"promtool check rules failed:\n{result.output}")
 
 
-def amtool_config(ctx: Context, check: Check) -> list[Problem]:
+def amtool_config(ctx: Context) -> Iterator[Finding]:
     result = tools.run("amtool", "check-config", outputs.ALERTMANAGER, cwd=ctx.workdir)
-    if result.code == 0:
-        return []
-    return [check.problem((f"out/{outputs.ALERTMANAGER}", 0), f"amtool check-config failed:\n{result.output}")]
+    if result.code != 0:
+        yield Finding((f"out/{outputs.ALERTMANAGER}", 0), f"amtool check-config failed:\n{result.output}")
 
 
 CHECKS = [

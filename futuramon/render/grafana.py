@@ -41,14 +41,14 @@ def dashboard_json(stack: Stack, source: Dashboard) -> dict[str, Any]:
         )
         .with_variable(dashboard.DatasourceVariable("datasource").label("Data source").type("prometheus"))
     )
-    for panel_id, (panel, grid) in enumerate(zip(source.panels, source.positions(), strict=True), start=1):
+    for panel, grid in zip(source.panels, source.positions(), strict=True):
         threshold = stack.alert(panel.thresholds_from) if panel.thresholds_from else None
-        built = built.with_panel(_panel(panel, panel_id, grid, threshold))
+        built = built.with_panel(_panel(panel, grid, threshold))
     encoded: dict[str, Any] = json.loads(json.dumps(built.build(), cls=JSONEncoder))
     return encoded
 
 
-def _panel(panel: Panel, panel_id: int, grid: Grid, threshold: Alert | None) -> Any:
+def _panel(panel: Panel, grid: Grid, threshold: Alert | None) -> Any:
     builder: Any
     if panel.kind == "timeseries":
         builder = (
@@ -77,7 +77,7 @@ def _panel(panel: Panel, panel_id: int, grid: Grid, threshold: Alert | None) -> 
             gauge.Panel().show_threshold_markers(True).reduce_options(common.ReduceDataOptions().calcs(["lastNotNull"]))
         )
     builder = (
-        builder.id(panel_id)
+        builder.id(panel.id)
         .title(panel.title)
         .grid_pos(models.GridPos(h=grid.h, w=grid.w, x=grid.x, y=grid.y))
         .datasource(DATASOURCE)
@@ -99,11 +99,18 @@ def _panel(panel: Panel, panel_id: int, grid: Grid, threshold: Alert | None) -> 
 
 
 def _thresholds(alert: Alert | None) -> dashboard.ThresholdsConfig:
-    """Green below an upper threshold and red above it, or the other way round for a lower one."""
-    steps = [models.Threshold(color="green", value=None)]
+    """Red where the alert's comparison holds: above an upper threshold, below a lower one, and for `==`
+    (`!=`) a red (green) band that starts at the threshold and ends right after it."""
+    green, red = "green", "red"
+    steps = [models.Threshold(color=green, value=None)]
     if alert is not None:
+        at, after = alert.threshold, alert.threshold + max(abs(alert.threshold), 1) * 1e-6
         if alert.op in (">", ">="):
-            steps.append(models.Threshold(color="red", value=alert.threshold))
+            steps.append(models.Threshold(color=red, value=at))
+        elif alert.op in ("<", "<="):
+            steps = [models.Threshold(color=red, value=None), models.Threshold(color=green, value=at)]
         else:
-            steps = [models.Threshold(color="red", value=None), models.Threshold(color="green", value=alert.threshold)]
+            inside, outside = (red, green) if alert.op == "==" else (green, red)
+            steps = [models.Threshold(color=outside, value=None), models.Threshold(color=inside, value=at),
+                     models.Threshold(color=outside, value=after)]  # fmt: skip
     return dashboard.ThresholdsConfig().mode(models.ThresholdsMode.ABSOLUTE).steps(steps)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from futuramon.model import Stack
+from futuramon.model import Dashboard, Stack
 from futuramon.render import alertmanager, grafana, kubernetes, prometheus, runbooks
 from futuramon.render.yamltext import to_json, to_yaml
 
@@ -39,7 +39,7 @@ def render(stack: Stack) -> dict[str, str]:
     for dashboard in stack.dashboards:
         text = to_json(grafana.dashboard_json(stack, dashboard))
         files[f"k8s/grafana/dashboards/{dashboard.uid}.json"] = text
-        files[f"k8s/grafana/{_configmap_file(stack, dashboard.uid)}"] = to_yaml(
+        files[f"k8s/grafana/{_configmap_file(stack, dashboard)}"] = to_yaml(
             kubernetes.configmap(
                 f"grafana-dashboard-{dashboard.uid}",
                 settings.namespace,
@@ -52,6 +52,8 @@ def render(stack: Stack) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def _configmap_file(stack: Stack, uid: str) -> str:
-    """`dashboard-configmap.yaml` for a single dashboard (the contract's name), one file per uid otherwise."""
-    return "dashboard-configmap.yaml" if len(stack.dashboards) == 1 else f"dashboard-configmap-{uid}.yaml"
+def _configmap_file(stack: Stack, dashboard: Dashboard) -> str:
+    """`dashboard-configmap.yaml` for the first dashboard (the contract's name), one more file per other uid."""
+    return (
+        "dashboard-configmap.yaml" if dashboard is stack.dashboards[0] else f"dashboard-configmap-{dashboard.uid}.yaml"
+    )

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from futuramon import templates
 from futuramon.model import Alert, Stack
-from futuramon.render.text import alert_annotations, alert_labels
+from futuramon.render.text import alert_annotations, alert_labels, fill
 
 
 def runbook(stack: Stack, alert: Alert) -> str:
+    book = alert.runbook
     return templates.render(
         "runbooks/alert.md.j2",
         alert=alert,
+        symptom=fill(book.symptom, stack, alert),
+        investigation=[(fill(c.say, stack, alert), fill(c.run, stack, alert)) for c in book.investigation],
+        resolution=[fill(line, stack, alert) for line in book.resolution],
         annotations=alert_annotations(stack, alert),
         receivers=stack.routing.receivers_for(alert_labels(alert)),
     )

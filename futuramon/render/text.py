@@ -16,9 +16,16 @@ def threshold_text(alert: Alert) -> str:
     return number(alert.threshold) + _UNIT_SUFFIX.get(alert.unit, "")
 
 
-def fill(text: str, alert: Alert) -> str:
-    """Replace {threshold} and {for} in an alert's summary or description with its own values."""
-    return text.replace("{threshold}", threshold_text(alert)).replace("{for}", alert.for_)
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(text: str, stack: Stack, alert: Alert) -> str:
+    """Fill {threshold}, {for}, {namespace}, {alert}, {severity}, {category} and the alert's own labels
+    ({team} for labels={"team": ...}) into a text written for the alert; other braces stay as they are."""
+    values = {**alert.labels, "threshold": threshold_text(alert), "for": alert.for_,
+              "namespace": stack.settings.namespace, "alert": alert.name, "severity": alert.severity,
+              "category": alert.category}  # fmt: skip
+    return _PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), text)
 
 
 def slug(title: str) -> str:
@@ -30,15 +37,15 @@ def runbook_url(stack: Stack, alert: Alert) -> str:
 
 
 def dashboard_url(stack: Stack, alert: Alert) -> str:
-    dashboard, panel_id = stack.panel_of(alert)
+    dashboard, panel = stack.panel_of(alert)
     base = stack.settings.grafana_url.rstrip("/")
-    return f"{base}/d/{dashboard.uid}/{slug(dashboard.title)}?viewPanel={panel_id}"
+    return f"{base}/d/{dashboard.uid}/{slug(dashboard.title)}?viewPanel={panel.id}"
 
 
 def alert_annotations(stack: Stack, alert: Alert) -> dict[str, str]:
     return {
-        "summary": fill(alert.summary, alert),
-        "description": fill(alert.description, alert),
+        "summary": fill(alert.summary, stack, alert),
+        "description": fill(alert.description, stack, alert),
         "runbook_url": runbook_url(stack, alert),
         "dashboard_url": dashboard_url(stack, alert),
     }

@@ -10,19 +10,12 @@ import pytest
 from futuramon import writer
 from futuramon.checks import REGISTRY, Check, Context, Problem
 from futuramon.loader import load
-from futuramon.model import Stack
-from futuramon.pipeline import Rendered
 from futuramon.render.outputs import render
+from futuramon.validate import drift_states
 
 from ..minimal_spec import MINIMAL
 
 Run = Callable[..., list[Problem]]
-
-
-def minimal_stack(folder: Path) -> Stack:
-    folder.mkdir()
-    (folder / "spec.py").write_text(MINIMAL)
-    return load(folder)
 
 
 def check(name: str) -> Check:
@@ -31,29 +24,34 @@ def check(name: str) -> Check:
 
 @pytest.fixture
 def run_check(tmp_path: Path) -> Run:
-    """run_check(name, replace=(old, new), stack=..., files=..., spec=text) → the problems that check returns."""
+    """run_check(name, (old, new), ..., files=..., spec=text) → the problems that check returns on the minimal spec
+    (or `spec`) with each `old` text replaced by its `new` one (the bad case is written with futuramon.dsl, as a
+    user would)."""
 
     def run(
         name: str,
-        replace: tuple[str, str] | None = None,
-        stack: Stack | None = None,
+        *replace: tuple[str, str],
         files: dict[str, str] | None = None,
         out: Path | None = None,
+        strict: bool = False,
         spec: str = MINIMAL,
     ) -> list[Problem]:
         specs = tmp_path / "specs"
         specs.mkdir(exist_ok=True)
-        text = spec if replace is None else spec.replace(*replace)
-        assert replace is None or replace[0] in spec, replace
+        text = spec
+        for old, new in replace:
+            assert old in text, old
+            text = text.replace(old, new)
         (specs / "spec.py").write_text(text)
-        stack = stack or load(specs)
+        stack = load(specs)
         files = {**render(stack), **(files or {})}
         workdir = tmp_path / "work"
         writer.write(files, workdir)
-        context = Context(Rendered(stack, files), workdir, out or workdir, specs)
+        context = Context(stack, files, workdir, specs, (out or workdir).name, drift_states(files, out or workdir))
         chosen = check(name)
-        problems = chosen.run(context, chosen)
-        assert all(p.check == name and p.severity == chosen.severity for p in problems)
+        problems = chosen.run(context, strict)
+        severity = "error" if strict else chosen.severity
+        assert all(p.check == name and p.severity == severity for p in problems)
         return problems
 
     return run

@@ -8,9 +8,9 @@ CASE = (
 
 
 def test_good(run_check: Run) -> None:
-    assert run_check("inhibit-tests", replace=(RULE, CASE % "a")) == []
+    assert run_check("inhibit-tests", (RULE, CASE % "a")) == []
 
 
 def test_bad_case(run_check: Run) -> None:
-    (problem,) = run_check("inhibit-tests", replace=(RULE, CASE % "b"))
+    (problem,) = run_check("inhibit-tests", (RULE, CASE % "b"))
     assert "was expected to inhibit {'service': 'b', 'severity': 'warning'}" in problem.message

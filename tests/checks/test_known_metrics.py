@@ -6,10 +6,10 @@ def test_good(run_check: Run) -> None:
 
 
 def test_bad_typo(run_check: Run) -> None:
-    (problem,) = run_check("known-metrics", replace=("(latency_seconds)", "(latency_second)"))
+    (problem,) = run_check("known-metrics", ("(latency_seconds)", "(latency_second)"))
     assert problem.message == "alert Slow reads 'latency_second', which is not in the metrics catalog"
 
 
 def test_bad_no_catalog(run_check: Run) -> None:
-    (problem,) = run_check("known-metrics", replace=("METRICS = [", "METRICS = [] and ["))
+    (problem,) = run_check("known-metrics", ("METRICS = [", "METRICS = [] and ["))
     assert "declare no Metric catalog" in problem.message

@@ -6,5 +6,5 @@ def test_good(run_check: Run) -> None:
 
 
 def test_bad_expected_receiver(run_check: Run) -> None:
-    (problem,) = run_check("route-tests", replace=('receivers=("chat",)', 'receivers=("oncall",)'))
+    (problem,) = run_check("route-tests", ('receivers=("chat",)', 'receivers=("oncall",)'))
     assert problem.message == "labels {'severity': 'warning'} should reach oncall, reached chat"

@@ -9,5 +9,5 @@ def test_good(run_check: Run) -> None:
 
 
 def test_bad_shadowed_route(run_check: Run) -> None:
-    (problem,) = run_check("unreachable-routes", replace=(ROUTE, SHADOWED))
+    (problem,) = run_check("unreachable-routes", (ROUTE, SHADOWED))
     assert 'route #2 (severity="warning", team="db") is unreachable: route #1' in problem.message
