@@ -217,13 +217,13 @@ def list_(
                 [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")]
                 + [
                     (
-                        str(i),
-                        ", ".join(r.matchers),
-                        r.receiver,
-                        r.repeat_interval or routing.repeat_interval,
-                        str(r.continue_).lower(),
+                        number,
+                        ", ".join(path[-1].matchers),
+                        routing.receiver_of(path),
+                        routing.inherited(path, "repeat_interval"),
+                        str(path[-1].continue_).lower(),
                     )
-                    for i, r in enumerate(routing.routes, start=1)
+                    for number, path in routing.numbered()
                 ]
                 + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
             )

@@ -34,6 +34,8 @@ from futuramon.model import (
     Settings,
     Slack,
     Teams,
+    TimeInterval,
+    TimePeriod,
     Webhook,
 )
 
@@ -62,6 +64,8 @@ __all__ = [
     "Settings",
     "Slack",
     "Teams",
+    "TimeInterval",
+    "TimePeriod",
     "Webhook",
     "alert",
     "fires",
@@ -104,8 +108,31 @@ def runbook(symptom: str, investigation: list[Command], resolution: list[str]) -
     return Runbook(symptom=symptom, investigation=tuple(investigation), resolution=tuple(resolution))
 
 
-def route(*matchers: str, receiver: str, repeat_interval: str | None = None, continue_: bool = False) -> Route:
-    return Route(matchers=matchers, receiver=receiver, repeat_interval=repeat_interval, **{"continue": continue_})
+def route(
+    *matchers: str,
+    receiver: str | None = None,
+    group_by: tuple[str, ...] | None = None,
+    group_wait: str | None = None,
+    group_interval: str | None = None,
+    repeat_interval: str | None = None,
+    mute_time_intervals: tuple[str, ...] = (),
+    active_time_intervals: tuple[str, ...] = (),
+    routes: tuple[Route, ...] = (),
+    continue_: bool = False,
+) -> Route:
+    """A route for alerts matching every matcher; what it leaves out (None) it inherits from its parent."""
+    return Route(
+        matchers=matchers,
+        receiver=receiver,
+        group_by=group_by,
+        group_wait=group_wait,
+        group_interval=group_interval,
+        repeat_interval=repeat_interval,
+        mute_time_intervals=mute_time_intervals,
+        active_time_intervals=active_time_intervals,
+        routes=routes,
+        **{"continue": continue_},
+    )
 
 
 def signal_panel(source: Alert, kind: str, legend: str = "", more: tuple[Query, ...] = (), **fields: Any) -> Panel:

@@ -8,13 +8,16 @@ modules.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import sys
 import zlib
 from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -99,6 +102,7 @@ Finite = Annotated[float, AfterValidator(_finite)]
 Matcher = Annotated[str, AfterValidator(_matcher)]
 SecretKey = Annotated[str, AfterValidator(_secret_file)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+Key = Annotated[str, Field(pattern=r"^[A-Za-z][-A-Za-z0-9_]*$")]  # a name that may hold dashes
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -334,18 +338,175 @@ class Receiver(Model):
             )
 
 
+_WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+
+
+def _range(value: str, parse: Any, what: str) -> tuple[int, int]:
+    """`monday:friday` or `saturday` → (first, last), both included, in Alertmanager's numbering."""
+    first, _, last = value.partition(":")
+    try:
+        begin, end = parse(first.strip()), parse((last or first).strip())
+    except (ValueError, KeyError):
+        raise ValueError(f"expected {what}, got {value!r}") from None
+    if begin > end and not (begin > 0 > end):
+        raise ValueError(f"the range {value!r} ends before it starts")
+    return begin, end
+
+
+def _weekday(value: str) -> int:
+    return _WEEKDAYS.index(value.lower())
+
+
+def _month(value: str) -> int:
+    return int(value) if value.isdigit() and 1 <= int(value) <= 12 else _MONTHS.index(value.lower()) + 1
+
+
+def _day(value: str) -> int:
+    day = int(value)
+    if not (1 <= abs(day) <= 31):
+        raise ValueError(value)
+    return day
+
+
+def _year(value: str) -> int:
+    return int(value)
+
+
+def _checked(parse: Any, what: str) -> Any:
+    return AfterValidator(lambda value: (_range(value, parse, what), value)[1])
+
+
+def _clock(value: str) -> str:
+    found = _CLOCK.match(value)
+    if not found or value[:5] >= value[6:]:
+        raise ValueError(f"expected a time range like 09:00-17:00 (end after start, at most 24:00), got {value!r}")
+    return value
+
+
+def _location(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"expected an IANA time zone like Europe/Madrid or UTC, got {value!r}") from None
+    return value
+
+
+Weekdays = Annotated[str, _checked(_weekday, "a weekday or a range like monday:friday")]
+Months = Annotated[str, _checked(_month, "a month or a range like january:march (names or 1-12)")]
+DaysOfMonth = Annotated[str, _checked(_day, "a day of the month or a range like 1:7 (-1 is the last day)")]
+Years = Annotated[str, _checked(_year, "a year or a range like 2026:2027")]
+Clock = Annotated[str, AfterValidator(_clock)]
+Location = Annotated[str, AfterValidator(_location)]
+
+
+class TimePeriod(Model):
+    """When a period holds: every field given must match (an empty field matches always)."""
+
+    weekdays: tuple[Weekdays, ...] = ()  # "monday:friday", "saturday"
+    times: tuple[Clock, ...] = ()  # "09:00-17:00": start included, end excluded
+    days_of_month: tuple[DaysOfMonth, ...] = ()  # "1:7", "-1" (the last day)
+    months: tuple[Months, ...] = ()  # "january:march", "12"
+    years: tuple[Years, ...] = ()  # "2026:2027"
+    location: Location = "UTC"  # the time zone the fields are read in
+
+    def contains(self, moment: datetime) -> bool:
+        """Whether Alertmanager counts this moment as inside the period."""
+        local = moment.astimezone(ZoneInfo(self.location))
+        minute = local.hour * 60 + local.minute
+        days = calendar.monthrange(local.year, local.month)[1]
+
+        def day_in(text: str) -> bool:
+            begin, end = (day + days + 1 if day < 0 else day for day in _range(text, _day, ""))
+            return begin <= days and begin <= local.day <= min(end, days)
+
+        return (
+            (not self.times or any(_minutes(t[:5]) <= minute < _minutes(t[6:]) for t in self.times))
+            and (not self.weekdays or any(_in(w, _weekday, (local.weekday() + 1) % 7) for w in self.weekdays))
+            and (not self.days_of_month or any(day_in(d) for d in self.days_of_month))
+            and (not self.months or any(_in(m, _month, local.month) for m in self.months))
+            and (not self.years or any(_in(y, _year, local.year) for y in self.years))
+        )
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _in(text: str, parse: Any, value: int) -> bool:
+    begin, end = _range(text, parse, "")
+    return begin <= value <= end
+
+
+class TimeInterval(Model):
+    """A named, recurring time: routes mute themselves in it, or are active only in it."""
+
+    name: Key
+    periods: tuple[TimePeriod, ...] = Field(min_length=1)
+
+    def contains(self, moment: datetime) -> bool:
+        return any(period.contains(moment) for period in self.periods)
+
+
+_MOMENT = re.compile(r"^(?:(\d{4}-\d{2}-\d{2})|(" + "|".join(_WEEKDAYS) + r")) ([01]\d|2[0-3]):([0-5]\d)$", re.I)
+REFERENCE_WEEK = date(2030, 1, 6)  # a Sunday: "saturday 03:00" means 2030-01-12 03:00 UTC
+
+
+def moment(value: str) -> datetime:
+    """`saturday 03:00` (in the reference week) or `2030-12-24 18:00`, in UTC."""
+    found = _MOMENT.match(value.strip())
+    if not found:
+        raise ValueError(f"expected a moment like 'saturday 03:00' or '2030-12-24 18:00' (UTC), got {value!r}")
+    day = (
+        date.fromisoformat(found.group(1))
+        if found.group(1)
+        else REFERENCE_WEEK + timedelta(days=_weekday(found.group(2)))
+    )
+    return datetime(day.year, day.month, day.day, int(found.group(3)), int(found.group(4)), tzinfo=UTC)
+
+
+def _moment(value: str) -> str:
+    moment(value)
+    return value
+
+
+Moment = Annotated[str, AfterValidator(_moment)]
+
+
 class Route(Model):
+    """A node of the routing tree: alerts matching every matcher go down it (and into its own routes)."""
+
     matchers: tuple[Matcher, ...] = Field(min_length=1)
-    receiver: Name
+    receiver: Name | None = None  # None: the parent's receiver
+    group_by: tuple[LabelName, ...] | None = None  # None: the parent's; ("...",) is not supported
+    group_wait: Duration | None = None
+    group_interval: Duration | None = None
     repeat_interval: Duration | None = None
+    mute_time_intervals: tuple[Key, ...] = ()  # not inherited by child routes (Alertmanager's rule)
+    active_time_intervals: tuple[Key, ...] = ()
+    routes: tuple[Route, ...] = ()
     continue_: bool = Field(default=False, alias="continue")
 
 
 class RouteCase(Model):
-    """A label set and the receivers it must reach, in order."""
+    """A label set and the receivers it must reach, in order; at a stated moment, which of them are muted."""
 
     labels: Labels
     receivers: tuple[Name, ...] = Field(min_length=1)
+    at: Moment | None = None  # "saturday 03:00" or "2030-12-24 18:00", UTC
+    muted: tuple[Name, ...] = ()  # the receivers that stay silent `at` that moment
+
+    def model_post_init(self, context: Any, /) -> None:
+        if self.muted and self.at is None:
+            raise SpecError("`muted` needs `at`: the moment the time intervals are read at",
+                            Place(obj=f"RouteCase {self.labels}", field="muted"))  # fmt: skip
+        for name in self.muted:
+            if name not in self.receivers:
+                raise SpecError(f"{name!r} is muted but not among the receivers {self.receivers}",
+                                Place(obj=f"RouteCase {self.labels}", field="muted"))  # fmt: skip
 
 
 class InhibitCase(Model):
@@ -382,22 +543,63 @@ class Routing(Model):
     group_interval: Duration
     repeat_interval: Duration
     routes: tuple[Route, ...] = ()
+    time_intervals: tuple[TimeInterval, ...] = ()
     inhibit: tuple[Inhibit, ...] = ()
     tests: tuple[RouteCase, ...] = ()
 
-    def matching_routes(self, labels: dict[str, str]) -> list[Route]:
-        """The child routes a label set is sent down, in order; empty when only the root takes it."""
-        reached: list[Route] = []
-        for route in self.routes:
-            if all(matches(m, labels) for m in route.matchers):
-                reached.append(route)
-                if not route.continue_:
-                    break
-        return reached
+    def numbered(self) -> list[tuple[str, tuple[Route, ...]]]:
+        """Every route of the tree, depth first, as its number (`2`, `2.1`) and its path from the top."""
+        found: list[tuple[str, tuple[Route, ...]]] = []
+
+        def visit(routes: tuple[Route, ...], prefix: str, above: tuple[Route, ...]) -> None:
+            for index, route in enumerate(routes, start=1):
+                found.append((f"{prefix}{index}", (*above, route)))
+                visit(route.routes, f"{prefix}{index}.", (*above, route))
+
+        visit(self.routes, "", ())
+        return found
+
+    def inherited(self, path: tuple[Route, ...], field: str) -> Any:
+        """A setting of the last route on a path: its own, else the nearest ancestor's, else the root's."""
+        return next((getattr(r, field) for r in reversed(path) if getattr(r, field) is not None), getattr(self, field))
+
+    def matching_paths(self, labels: dict[str, str]) -> list[tuple[Route, ...]]:
+        """Each route a label set is delivered by, as the path from a top route down to it, in order
+        (Alertmanager's rule: the deepest matching routes; a route without `continue` stops its siblings)."""
+        return _descend(self.routes, labels, ())
+
+    def receiver_of(self, path: tuple[Route, ...]) -> str:
+        """The receiver of the last route on a path: its own, or the nearest ancestor's."""
+        return str(self.inherited(path, "receiver"))
 
     def receivers_for(self, labels: dict[str, str]) -> list[str]:
         """The receivers a label set reaches, in order (what `amtool config routes test` prints)."""
-        return [route.receiver for route in self.matching_routes(labels)] or [self.receiver]
+        return [self.receiver_of(path) for path in self.matching_paths(labels)] or [self.receiver]
+
+    def muted_at(self, labels: dict[str, str], at: datetime) -> list[str]:
+        """The receivers a label set reaches that stay silent at a moment: their route is in a mute time
+        interval, or outside all of its active ones (each route's own: they are not inherited)."""
+        intervals = {interval.name: interval for interval in self.time_intervals}
+        muted = []
+        for path in self.matching_paths(labels):
+            route = path[-1]
+            if any(intervals[name].contains(at) for name in route.mute_time_intervals) or (
+                route.active_time_intervals
+                and not any(intervals[name].contains(at) for name in route.active_time_intervals)
+            ):
+                muted.append(self.receiver_of(path))
+        return muted
+
+
+def _descend(routes: tuple[Route, ...], labels: dict[str, str], above: tuple[Route, ...]) -> list[tuple[Route, ...]]:
+    reached: list[tuple[Route, ...]] = []
+    for route in routes:
+        if all(matches(m, labels) for m in route.matchers):
+            path = (*above, route)
+            reached.extend(_descend(route.routes, labels, path) or [path])
+            if not route.continue_:
+                break
+    return reached
 
 
 # --- dashboards -----------------------------------------------------------------
@@ -551,9 +753,16 @@ class Stack(Model):
                 _one_of(panel.thresholds_from, alerts, panel, obj, "thresholds_from")
         routing = self.routing
         _one_of(routing.receiver, receivers, routing, "Routing", "receiver")
-        for index, route in enumerate(routing.routes, start=1):
-            obj = f"Route #{index} ({', '.join(route.matchers)})"
-            _one_of(route.receiver, receivers, route, obj, "receiver")
+        _unique("TimeInterval", "name", [(t.name, t) for t in routing.time_intervals])
+        intervals = [t.name for t in routing.time_intervals]
+        for number, path in routing.numbered():
+            route = path[-1]
+            obj = f"Route #{number} ({', '.join(route.matchers)})"
+            if route.receiver is not None:
+                _one_of(route.receiver, receivers, route, obj, "receiver")
+            for field in ("mute_time_intervals", "active_time_intervals"):
+                for name in getattr(route, field):
+                    _one_of(name, intervals, route, obj, field)
         for case in routing.tests:
             for name in case.receivers:
                 _one_of(name, receivers, case, f"RouteCase {case.labels}", "receivers")

@@ -79,7 +79,9 @@ def test_live_drill_through_prometheus(cli: Cli) -> None:
     assert result["labels"]["service"] == "api" and result["labels"]["severity"] == "critical"
     assert "time compressed 60x" in result["fired_after"]
     slack = next(n for n in result["firing"] if n["channel"] == "#alerts-critical")
-    served = re.search(r"api has served ([\d.]+) 5xx responses per second for 5m \(threshold 10 req/s\)\.", slack["text"])
+    served = re.search(
+        r"api has served ([\d.]+) 5xx responses per second for 5m \(threshold 10 req/s\)\.", slack["text"]
+    )
     assert served and 10 < float(served.group(1)) < 12, slack["text"]
     assert {n["status"] for n in result["resolved"]} == {"resolved"}
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from futuramon import tools
 from futuramon.checks.base import Check, Context, Finding
+from futuramon.model import moment
 from futuramon.render import outputs, promtool_tests
 from futuramon.render.yamltext import to_yaml
 
@@ -50,13 +51,20 @@ def _failures(output: str) -> dict[str, str]:
 
 
 def route_tests(ctx: Context) -> Iterator[Finding]:
-    for case in ctx.stack.routing.tests:
+    """Receivers from amtool; at a stated moment, which of them the time intervals mute."""
+    routing = ctx.stack.routing
+    for case in routing.tests:
         result = tools.route(ctx.workdir / outputs.ALERTMANAGER, case.labels, case.receivers)
         if result.code != 0:
             got = result.output.splitlines()[0] if result.output else "(nothing)"
             yield Finding(
                 ctx.where(case), f"labels {case.labels} should reach {', '.join(case.receivers)}, reached {got}"
             )
+        elif case.at is not None and routing.muted_at(case.labels, moment(case.at)) != list(case.muted):
+            muted = routing.muted_at(case.labels, moment(case.at))
+            yield Finding(ctx.where(case), f"labels {case.labels} at {case.at}: expected muted "
+                                           f"{', '.join(case.muted) or '(none)'}, the time intervals mute "
+                                           f"{', '.join(muted) or '(none)'}")  # fmt: skip
 
 
 def inhibit_tests(ctx: Context) -> Iterator[Finding]:
@@ -83,7 +91,7 @@ CHECKS = [
     Check(
         "route-tests",
         "error",
-        "every route case reaches its receivers in `amtool config routes test`",
+        "every route case reaches its receivers in `amtool config routes test`, muted as stated at its moment",
         route_tests,
         True,
     ),

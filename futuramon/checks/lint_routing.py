@@ -12,21 +12,24 @@ def root_fallback(ctx: Context) -> Iterator[Finding]:
     """An alert no child route takes reaches the root receiver only because nothing else did."""
     routing = ctx.stack.routing
     for alert in ctx.stack.alerts:
-        if not routing.matching_routes(static_labels(alert)):
+        if not routing.matching_paths(static_labels(alert)):
             yield Finding(ctx.where(alert), f"alert {alert.name} matches no route: it reaches the root receiver "
                                             f"{routing.receiver!r} only by fallback")  # fmt: skip
 
 
 def unreachable_routes(ctx: Context) -> Iterator[Finding]:
-    """A route is dead when an earlier route without `continue` already takes everything it matches."""
-    routes = ctx.stack.routing.routes
-    for index, route in enumerate(routes):
-        for earlier_index, earlier in enumerate(routes[:index]):
-            if not earlier.continue_ and set(earlier.matchers) <= set(route.matchers):
-                yield Finding(ctx.where(route), f"route #{index + 1} ({', '.join(route.matchers)}) is unreachable: "
-                                                f"route #{earlier_index + 1} ({', '.join(earlier.matchers)}) takes "
-                                                "all its alerts and does not continue")  # fmt: skip
-                break
+    """A route is dead when an earlier sibling without `continue` already takes everything it matches."""
+    routing = ctx.stack.routing
+    levels = [("", routing.routes)] + [(f"{number}.", path[-1].routes) for number, path in routing.numbered()]
+    for prefix, routes in levels:
+        for index, route in enumerate(routes):
+            for earlier_index, earlier in enumerate(routes[:index]):
+                if not earlier.continue_ and set(earlier.matchers) <= set(route.matchers):
+                    yield Finding(ctx.where(route), f"route #{prefix}{index + 1} ({', '.join(route.matchers)}) is "
+                                                    f"unreachable: route #{prefix}{earlier_index + 1} "
+                                                    f"({', '.join(earlier.matchers)}) takes all its alerts and does "
+                                                    "not continue")  # fmt: skip
+                    break
 
 
 def inhibit_coverage(ctx: Context) -> Iterator[Finding]:

@@ -17,6 +17,8 @@ from futuramon.model import (
     Slack,
     Stack,
     Teams,
+    TimeInterval,
+    TimePeriod,
     Webhook,
 )
 
@@ -28,16 +30,20 @@ def message_templates() -> str:
 
 
 def config(stack: Stack) -> dict[str, Any]:
-    return {
+    routing = stack.routing
+    rendered: dict[str, Any] = {
         "global": {"resolve_timeout": "5m"},
         "templates": [TEMPLATE_FILE],  # resolved next to the config file
-        "route": _root(stack.routing),
+        "route": _root(routing),
         "inhibit_rules": [
             {"source_matchers": list(rule.source), "target_matchers": list(rule.target), "equal": list(rule.equal)}
-            for rule in stack.routing.inhibit
+            for rule in routing.inhibit
         ],
         "receivers": [_receiver(stack, receiver) for receiver in stack.receivers],
     }
+    if routing.time_intervals:
+        rendered["time_intervals"] = [_time_interval(interval) for interval in routing.time_intervals]
+    return rendered
 
 
 def _root(routing: Routing) -> dict[str, Any]:
@@ -52,10 +58,33 @@ def _root(routing: Routing) -> dict[str, Any]:
 
 
 def _route(route: Route) -> dict[str, Any]:
-    rendered: dict[str, Any] = {"matchers": list(route.matchers), "receiver": route.receiver}
-    if route.repeat_interval:
-        rendered["repeat_interval"] = route.repeat_interval
+    rendered: dict[str, Any] = {"matchers": list(route.matchers)}
+    for field in ("receiver", "group_by", "group_wait", "group_interval", "repeat_interval"):
+        value = getattr(route, field)
+        if value is not None:
+            rendered[field] = list(value) if isinstance(value, tuple) else value
+    for field in ("mute_time_intervals", "active_time_intervals"):
+        if getattr(route, field):
+            rendered[field] = list(getattr(route, field))
+    if route.routes:
+        rendered["routes"] = [_route(child) for child in route.routes]
     rendered["continue"] = route.continue_
+    return rendered
+
+
+def _time_interval(interval: TimeInterval) -> dict[str, Any]:
+    return {"name": interval.name, "time_intervals": [_period(period) for period in interval.periods]}
+
+
+def _period(period: TimePeriod) -> dict[str, Any]:
+    rendered: dict[str, Any] = {}
+    if period.times:
+        rendered["times"] = [{"start_time": t[:5], "end_time": t[6:]} for t in period.times]
+    for field in ("weekdays", "days_of_month", "months", "years"):
+        if getattr(period, field):
+            rendered[field] = list(getattr(period, field))
+    if period.location != "UTC":
+        rendered["location"] = period.location
     return rendered
 
 
