@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ import typer
 
 from futuramon import __version__, drill, pipeline, report, writer
 from futuramon.checks import REGISTRY
-from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, SpecError, redact
+from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, Interrupted, SpecError, redact
 from futuramon.render.text import threshold_text
 from futuramon.validate import select, validate
 
@@ -56,28 +57,35 @@ def main_options(
 
 def run(action: Callable[[], int]) -> NoReturn:
     """Run a command: user errors become one clear message and their exit code, never a traceback."""
+    message = ""
     try:
         code = action()
+    except Interrupted as error:
+        code, message = error.exit_code, str(error)
     except FuturamonError as error:
         if _state["debug"]:
             traceback.print_exc()
-        typer.echo(f"error: {error}", err=True)
-        code = error.exit_code
+        code, message = error.exit_code, f"error: {error}"
     except KeyboardInterrupt:
-        typer.echo("interrupted: out/ is as it was, started processes are stopped", err=True)
-        code = EXIT_INTERRUPTED
+        code, message = EXIT_INTERRUPTED, "interrupted: out/ is as it was, started processes are stopped"
     except Exception as error:  # a bug in futuramon: say so, and how to report it
         if _state["debug"]:
             traceback.print_exc()
-        typer.echo(
-            redact(
-                f"internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in futuramon; rerun with --debug and report the traceback."
-            ),
-            err=True,
-        )
         code = EXIT_BUG
+        message = redact(
+            f"internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in futuramon; rerun with --debug and report the traceback."
+        )
+    _ignore_interrupts()
+    if message:
+        typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+def _ignore_interrupts() -> None:
+    """The command's work is done (or undone) and its outcome known: a late Ctrl-C must not change what is said."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 @app.command()
@@ -94,6 +102,10 @@ def render(
     def action() -> int:
         rendered = pipeline.build(specs)
         if check:
+            for name in writer.foreign(rendered.files, out):
+                typer.echo(
+                    f"warning: {out / name}: futuramon did not write it; it is kept, never rendered over", err=True
+                )
             difference = writer.diff(rendered.files, out)
             if difference:
                 sys.stdout.write(difference)
@@ -101,8 +113,12 @@ def render(
                 return EXIT_FAILED
             typer.echo(f"{out} is up to date ({len(rendered.files)} files)")
             return EXIT_OK
-        writer.write(rendered.files, out)
-        typer.echo(f"rendered {len(rendered.files)} files into {out}")
+        written = writer.write(rendered.files, out, specs=specs)
+        _ignore_interrupts()  # out/ holds the new render: report it, whatever comes
+        changed = f"{len(written.changed)} changed" + (f", {len(written.removed)} removed" if written.removed else "")
+        typer.echo(f"rendered {len(rendered.files)} files into {out} ({changed})")
+        if written.kept:
+            typer.echo(f"kept {_count(written.kept, 'file')} futuramon did not write: {', '.join(written.kept)}")
         return EXIT_OK
 
     run(action)
@@ -231,6 +247,10 @@ def list_(
         return EXIT_OK
 
     run(action)
+
+
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def _table(rows: Sequence[tuple[str, ...]]) -> str:

@@ -10,17 +10,37 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # a check failed, out/ is stale, or a drill did not deliver
 EXIT_BAD_INPUT = 2  # a bad spec, bad usage, or a missing / too old tool
 EXIT_ENVIRONMENT = 3  # out/ cannot be written (permissions, disk full, not a directory)
-EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
-_SECRET = re.compile(
-    r"https://(hooks\.slack\.com|(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks)/\S+"
-    r"|xox[abposr]-[A-Za-z0-9-]+"
-)
+# What a webhook URL or a chat token looks like, with or without its scheme, and what each is.
+SECRETS = [
+    (re.compile(r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[^\s'\"<>`]+"), "a Slack URL"),
+    (
+        re.compile(r"(?:https?://)?(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/[^\s'\"<>`]+"),
+        "a Discord webhook URL",
+    ),
+    (re.compile(r"(?:https?://)?events\.(?:eu\.)?pagerduty\.com/integration/[^\s'\"<>`]+"), "a PagerDuty URL"),
+    (re.compile(r"(?:routing|service|integration)[_-]?key\W{1,3}[A-Za-z0-9]{20,}", re.I), "a PagerDuty key"),
+    (re.compile(r"\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (
+        re.compile(r"https?://[^\s/'\"<>`]+/(?:[^\s'\"<>`]*/)?(?:hooks?|webhooks?)/[^\s'\"<>`]*?"
+                   r"(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{16,}[^\s'\"<>`]*"),
+        "a webhook URL with a token",
+    ),
+    (re.compile(r"[?&](?:token|api_?key|key|secret|sig|signature)=[^&\s'\"<>`]{8,}", re.I), "a token in a URL"),
+]  # fmt: skip
+
+
+def secret_in(text: str) -> str | None:
+    """What kind of secret `text` holds (\"a Slack webhook URL\"), or None."""
+    return next((what for pattern, what in SECRETS if pattern.search(text)), None)
 
 
 def redact(text: str) -> str:
     """Hide anything that looks like a webhook URL or a chat token."""
-    return _SECRET.sub("<redacted>", text)
+    for pattern, _ in SECRETS:
+        text = pattern.sub("<redacted>", text)
+    return text
 
 
 class FuturamonError(Exception):
@@ -81,3 +101,9 @@ class OutputError(FuturamonError):
     """The output directory cannot be written."""
 
     exit_code = EXIT_ENVIRONMENT
+
+
+class Interrupted(FuturamonError):
+    """Ctrl-C or SIGTERM: the message says what state out/ is in."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -33,7 +33,15 @@ def check_rendered(rendered: Rendered, specs: Path, out: Path, checks: list[Chec
     with tempfile.TemporaryDirectory(prefix="futuramon-validate-") as scratch:
         workdir = Path(scratch) / "out"
         writer.write(rendered.files, workdir)
-        context = Context(rendered.stack, rendered.files, workdir, specs, out.name, drift_states(rendered.files, out))
+        context = Context(
+            rendered.stack,
+            rendered.files,
+            workdir,
+            specs,
+            out.name,
+            drift_states(rendered.files, out),
+            tuple(writer.foreign(rendered.files, out)),
+        )
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = pool.map(lambda check: check.run(context, strict), checks)
             problems = [problem for found in results for problem in found]

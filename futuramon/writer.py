@@ -1,85 +1,289 @@
-"""The only code that writes out/: all files or none, and nothing stale left behind."""
+"""The only code that writes out/: it replaces or removes only the files it wrote itself.
+
+futuramon lists the files it wrote in `out/.futuramon-manifest` (committed with them). Every other file
+in `out/` belongs to the user: it is kept, named, and never counted as drift.
+
+A render works inside `out/` and never renames `out/` itself, so a symlinked `out/` (the target is
+updated) and a bind-mounted one (a container volume) both work. It stages the changed files in
+`out/.futuramon-staging/` (which holds a `.gitignore` of `*`, so `git add -A` never picks it up),
+syncs the disk once, then moves them into place with Ctrl-C and SIGTERM held back: an interrupted
+render leaves either the old or the new complete `out/`, and says which. Concurrent renders into one
+`out/` take turns, by a lock on the folder.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import difflib
+import fcntl
 import os
 import shutil
-import tempfile
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from futuramon.errors import OutputError
+from futuramon.errors import FuturamonError, Interrupted, OutputError, redact
+
+MANIFEST = ".futuramon-manifest"
+STAGING = ".futuramon-staging"
+_MANIFEST_HEADER = (
+    "# The files futuramon rendered here. `futuramon render` replaces or removes only these;\n"
+    "# every other file in this folder is yours and is kept. Commit this file with them.\n"
+)
+_IGNORED = {".gitkeep"}  # an empty out/ committed with a .gitkeep is still empty
+_LOCK_WAIT = 120.0  # seconds to wait for another render into the same out/
+_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
-def write(files: dict[str, str], out: Path) -> None:
-    """Write `files` into a temporary folder beside `out`, then swap it in for `out`.
+class UnsafeOutput(FuturamonError):
+    """An --out that futuramon must not write into (exit 2)."""
 
-    A failure at any point (a full disk, no permission, Ctrl-C) leaves `out` as it
-    was and removes the temporary folder. Files no longer rendered disappear with
-    the old folder.
+
+@dataclass(frozen=True)
+class Written:
+    """What a render did to out/."""
+
+    folder: Path
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files futuramon did not write
+
+
+def write(files: dict[str, str], out: Path, specs: Path | None = None) -> Written:
+    """Make `out` hold `files` (relative path → text): all of them or, on any failure, none.
+
+    Files futuramon wrote before and no longer renders are removed; every other file is kept.
+    Raises UnsafeOutput (exit 2) for a folder it must not write into, OutputError (exit 3) when out/
+    cannot be written, Interrupted (exit 130) on Ctrl-C or SIGTERM, each with out/'s true state.
     """
-    out = out.absolute()
-    if out.exists() and not out.is_dir():
+    folder = Path(os.path.realpath(out))
+    _refuse_unsafe(out, folder, files, specs)
+    if folder.exists() and not folder.is_dir():
         raise OutputError(f"{out} exists and is not a directory")
-    staging: Path | None = None
+    created = not folder.exists()
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        for relative, text in files.items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(staging, 0o755)
-        _swap(staging, out)
-        staging = None
+        folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder, out):
+            return _write_locked(files, out, folder)
     except OSError as error:
         raise OutputError(f"cannot write {out}: {error.strerror or error}; {out} is unchanged") from error
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted: {out} is as it was") from None
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds when nothing was written
 
 
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        staging.rename(out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    out.rename(old)
+def _write_locked(files: dict[str, str], out: Path, folder: Path) -> Written:
+    if not os.access(folder, os.W_OK) or not folder.stat().st_mode & 0o200:
+        raise OutputError(f"{out} is read-only; nothing was changed (make it writable to render)")
+    staging = folder / STAGING
+    shutil.rmtree(staging, ignore_errors=True)  # left by a render that was killed (SIGKILL, power loss)
+    owned = manifest(folder)
+    wanted = {**{k: v.encode() for k, v in files.items()}, MANIFEST: manifest_text(files).encode()}
+    present = read(folder)
+    ours = set(present) & set(files) if owned is None else owned  # no manifest yet: adopt an earlier render
+    _refuse_overwrite(out, wanted, present, ours)
+    changed = sorted(p for p, data in wanted.items() if _bytes(folder / p) != data)
+    removed = sorted(p for p in ours - set(wanted) if p in present)
+    kept = sorted(set(present) - ours - set(wanted))
     try:
-        staging.rename(out)
-    except BaseException:
-        old.rename(out)
+        (staging / "new").mkdir(parents=True)
+        (staging / ".gitignore").write_text("*\n")
+        for relative in changed:
+            target = staging / "new" / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(wanted[relative])
+        _sync(staging)
+        with _signals_held() as pending:
+            _commit(folder, staging, changed, removed)
+        if pending:
+            raise Interrupted(f"interrupted: {out} was already written, it holds the new render (complete)")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
+
+
+def _commit(folder: Path, staging: Path, changed: list[str], removed: list[str]) -> None:
+    """Move the staged files into place and the removed ones aside; undo every move if one fails."""
+    moves: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+
+    def move(source: Path, target: Path) -> None:
+        for parent in reversed([p for p in target.parents if p != folder and folder in p.parents]):
+            if not parent.exists():
+                parent.mkdir()
+                made.append(parent)
+        source.rename(target)
+        moves.append((source, target))
+
+    try:
+        for relative in changed:
+            if (folder / relative).exists():
+                move(folder / relative, staging / "old" / relative)
+            move(staging / "new" / relative, folder / relative)
+        for relative in removed:
+            move(folder / relative, staging / "old" / relative)
+    except OSError:
+        for source, target in reversed(moves):
+            target.rename(source)
+        for parent in reversed(made):
+            with contextlib.suppress(OSError):
+                parent.rmdir()
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    for relative in removed:  # folders left empty by a removed file go too (never one holding a user's file)
+        for parent in (folder / relative).parents:
+            if parent == folder or os.listdir(parent):
+                break
+            parent.rmdir()
 
 
-def read(out: Path) -> dict[str, str]:
-    """What is in `out` now, as relative path → text."""
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """Hold Ctrl-C and SIGTERM back while out/ changes; yield the list of those that arrived meanwhile."""
+    pending: list[int] = []
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield pending
+    finally:
+        for number in sorted(signal.sigpending() & _HELD):
+            signal.sigwait({number})  # consumed here: the caller reports it with out/'s true state
+            pending.append(number)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, out: Path) -> Iterator[None]:
+    """One render at a time per out/: a lock on the folder itself, so no lock file is left behind."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + _LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"another render into {out} is running and has not finished in {_LOCK_WAIT:.0f}s; "
+                        f"{out} is unchanged by this one"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _sync(folder: Path) -> None:
+    """Flush the staged files to disk with one call (not one fsync per file)."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is None or syncfs(descriptor) != 0:
+            os.sync()
+    finally:
+        os.close(descriptor)
+
+
+def _refuse_unsafe(out: Path, folder: Path, files: dict[str, str], specs: Path | None) -> None:
+    """Refuse folders whose files a render could destroy: /, a home, the repository, the specs, cwd."""
+    cwd = Path.cwd().resolve()
+    protected = [(specs.resolve(), f"the specs folder {specs}")] if specs is not None else []
+    protected += [(root, "the root of a git repository") for root in (cwd, *cwd.parents) if (root / ".git").exists()]
+    protected += [(cwd, "the current folder"), (Path.home().resolve(), "your home folder"), (Path("/"), "/")]
+    for path, what in protected:
+        if folder == path:
+            raise UnsafeOutput(f"refusing to render into {out}: it is {what}; pass another --out")
+    for path, what in protected:
+        if folder in path.parents:
+            raise UnsafeOutput(f"refusing to render into {out}: it contains {what}; pass another --out")
+    if folder.parent == Path("/home") or (folder / ".git").exists():
+        raise UnsafeOutput(
+            f"refusing to render into {out}: it is a home folder or a git repository; pass another --out"
+        )
+    if folder.is_dir() and manifest(folder) is None:
+        foreign = sorted(set(read(folder)) - set(files) - _IGNORED)
+        if foreign:
+            raise UnsafeOutput(
+                f"refusing to render into {out}: it is not empty and futuramon did not create it "
+                f"(no {MANIFEST}; it holds {_names(foreign)}); pass an empty or new folder as --out"
+            )
+
+
+def _refuse_overwrite(out: Path, wanted: dict[str, bytes], present: dict[str, bytes], ours: set[str]) -> None:
+    clash = sorted(p for p in set(wanted) & set(present) - ours - {MANIFEST} if present[p] != wanted[p])
+    if clash:
+        raise UnsafeOutput(
+            f"refusing to overwrite {_names(clash)} in {out}: futuramon did not write "
+            f"{'it' if len(clash) == 1 else 'them'}; move {'it' if len(clash) == 1 else 'them'} away and render again"
+        )
+
+
+def _names(paths: list[str], shown: int = 5) -> str:
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    return _MANIFEST_HEADER + "".join(f"{relative}\n" for relative in sorted(files))
+
+
+def manifest(folder: Path) -> set[str] | None:
+    """The files futuramon wrote into `folder`, or None when it has no manifest."""
+    text = _bytes(folder / MANIFEST)
+    if text is None:
+        return None
+    return {line for line in text.decode("utf-8", errors="replace").splitlines() if line and not line.startswith("#")}
+
+
+def read(out: Path) -> dict[str, bytes]:
+    """The files in `out` now (relative path → bytes), the manifest included, a render's staging folder not."""
     if not out.is_dir():
         return {}
-    return {
-        path.relative_to(out).as_posix(): path.read_bytes().decode("utf-8", errors="replace")
-        for path in sorted(out.rglob("*"))
-        if path.is_file()
-    }
+    found = {}
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and not relative.startswith(STAGING + "/"):
+            found[relative] = path.read_bytes()
+    return found
+
+
+def foreign(files: dict[str, str], out: Path) -> list[str]:
+    """Files in `out` that futuramon did not write and does not render: the user's, always kept."""
+    ours = manifest(out) or set()
+    return sorted(set(read(out)) - ours - set(files) - _IGNORED - {MANIFEST})
 
 
 def changes(files: dict[str, str], out: Path) -> dict[str, tuple[str | None, str | None]]:
-    """Each path whose text in `out` differs from what would be written: (now, rendered), None where absent."""
-    current = read(out)
+    """Each of futuramon's paths whose text in `out` differs from a render: (now, rendered), None where absent.
+
+    The manifest is one of them; files futuramon did not write are not (see `foreign`).
+    """
+    owned = manifest(out)
+    ours = set(files) if owned is None else owned | {MANIFEST}
+    current = {p: data.decode("utf-8", errors="replace") for p, data in read(out).items() if p in ours}
+    wanted = {**files, MANIFEST: manifest_text(files)}
     return {
-        relative: (current.get(relative), files.get(relative))
-        for relative in sorted(set(current) | set(files))
-        if current.get(relative) != files.get(relative)
+        relative: (current.get(relative), wanted.get(relative))
+        for relative in sorted(set(current) | set(wanted))
+        if current.get(relative) != wanted.get(relative)
     }
 
 
 def diff(files: dict[str, str], out: Path) -> str:
-    """A unified diff from what is in `out` to what would be written; empty when up to date."""
+    """A unified diff from what is in `out` to what would be written, secrets redacted; empty when up to date."""
     chunks: list[str] = []
     for relative, (before, after) in changes(files, out).items():
         chunks.extend(
@@ -92,4 +296,4 @@ def diff(files: dict[str, str], out: Path) -> str:
         )
         if chunks and not chunks[-1].endswith("\n"):
             chunks[-1] += "\n"
-    return "".join(chunks)
+    return redact("".join(chunks))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +57,12 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str | Path) -> tuple[int, str, str]:
-        result = self.runner.invoke(app, [str(a) for a in args])
+        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            result = self.runner.invoke(app, [str(a) for a in args])
+        finally:  # a command ignores Ctrl-C once its outcome is known; the test process must not
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
         return result.exit_code, result.stdout, result.stderr
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from futuramon import __version__
+from futuramon import __version__, writer
 
 from .conftest import OUT, ROOT, SPECS, Cli
 
@@ -50,18 +50,17 @@ def test_check_on_a_tampered_out_prints_a_diff_and_fails(cli: Cli, tmp_path: Pat
     assert code == 1
     assert '-        expr: sum by (cluster, service) (rate(http_requests_total{status=~"5.."}[5m])) > 20' in stdout
     assert '+        expr: sum by (cluster, service) (rate(http_requests_total{status=~"5.."}[5m])) > 10' in stdout
-    assert "--- /dev/null" in stdout and "out/leftover.yaml" in stdout
-    assert "stale" in stderr
+    assert "--- /dev/null" in stdout and "out/leftover.yaml" not in stdout
+    assert "+++ out/k8s/grafana/dashboard-configmap.yaml (rendered)" in stdout
+    assert "stale" in stderr and "leftover.yaml: futuramon did not write it; it is kept" in stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before, "--check must write nothing"
 
 
 def test_render_removes_files_no_longer_generated(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "runbooks").mkdir()
-    (out / "runbooks/RetiredAlert.md").write_text("# gone\n")
+    writer.write({"runbooks/RetiredAlert.md": "# gone\n", "retired/Only.md": "# gone too\n"}, out)
     assert cli("render", "--specs", SPECS, "--out", out)[0] == 0
-    assert not (out / "runbooks/RetiredAlert.md").exists()
+    assert not (out / "runbooks/RetiredAlert.md").exists() and not (out / "retired").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folder may be left behind"
 
 
@@ -79,8 +78,6 @@ def test_console_script_exit_code_on_stale_out(tmp_path: Path) -> None:
 
 def test_check_sees_carriage_returns_exactly(tmp_path: Path) -> None:
     """--check compares bytes: a \\r in rendered text must not read back as a newline (found by hypothesis)."""
-    from futuramon import writer
-
     files = {"a.txt": "one\rtwo\r\nthree\n"}
     writer.write(files, tmp_path / "out")
     assert writer.diff(files, tmp_path / "out") == ""

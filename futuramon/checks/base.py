@@ -42,6 +42,7 @@ class Context:
     out_name: str = "out"
     # each path of the committed out/ that differs from the render → "is missing", "is stale", ...
     drift: dict[str, str] = field(default_factory=dict)
+    foreign: tuple[str, ...] = ()  # files in the committed out/ that futuramon did not write
 
     def where(self, subject: Model) -> Where:
         """The spec file (relative to the specs' parent when possible) and line that declared an object."""

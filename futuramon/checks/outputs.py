@@ -53,6 +53,14 @@ def drift(ctx: Context) -> Iterator[Finding]:
         yield Finding((f"{ctx.out_name}/{relative}", 0), f"{state}: run `futuramon render` and commit the result")
 
 
+def foreign_files(ctx: Context) -> Iterator[Finding]:
+    for relative in ctx.foreign:
+        yield Finding(
+            (f"{ctx.out_name}/{relative}", 0),
+            "futuramon did not write it; it is kept, never rendered over (move it if kubectl must not apply it)",
+        )
+
+
 CHECKS = [
     Check(
         "kubernetes-schema",
@@ -62,4 +70,5 @@ CHECKS = [
     ),
     Check("no-secrets", "error", "no webhook URL or token appears in any output file", no_secrets),
     Check("drift", "error", "out/ is byte-for-byte a fresh render of the specs", drift),
+    Check("foreign-files", "warning", "files in out/ that futuramon did not write are named (and kept)", foreign_files),
 ]

@@ -47,7 +47,16 @@ def run_check(tmp_path: Path) -> Run:
         files = {**render(stack), **(files or {})}
         workdir = tmp_path / "work"
         writer.write(files, workdir)
-        context = Context(stack, files, workdir, specs, (out or workdir).name, drift_states(files, out or workdir))
+        committed = out or workdir
+        context = Context(
+            stack,
+            files,
+            workdir,
+            specs,
+            committed.name,
+            drift_states(files, committed),
+            tuple(writer.foreign(files, committed)),
+        )
         chosen = check(name)
         problems = chosen.run(context, strict)
         severity = "error" if strict else chosen.severity
