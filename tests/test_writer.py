@@ -87,7 +87,7 @@ def test_check_and_validate_warn_about_foreign_files_never_call_them_drift(cli: 
     code, stdout, stderr = cli("render", "--check", "--specs", SPECS, "--out", out)
     assert code == 0 and "up to date" in stdout
     assert f"warning: {out}/NOTES.md: futuramon did not write it; it is kept" in stderr
-    code, stdout, _ = cli("validate", "--specs", SPECS, "--out", out, "--only", "drift")
+    code, stdout, _ = cli("validate", "--specs", SPECS, "--out", out, "--only", "drift", "--only", "foreign-files")
     assert code == 0
     assert "out/NOTES.md:1: warning: futuramon did not write it" in stdout and "run `futuramon render`" not in stdout
 
