@@ -227,6 +227,7 @@ class Alert(Model):
     op: Op
     threshold: Finite
     for_: Duration = Field(alias="for")
+    keep_firing_for: Duration | None = None  # keep firing this long after the condition clears
     severity: LabelName
     category: LabelName
     summary: Text
@@ -254,10 +255,28 @@ def number(value: float) -> str:
     return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
 
 
+class Recording(Model):
+    """A Prometheus recording rule: `expr` evaluated every interval and stored as the series `record`.
+    Alerts and panels read it by name (`signal=P95.record`), so both show the very same series."""
+
+    record: Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]  # by convention level:metric:operations
+    expr: PromQL
+    labels: Labels = {}
+
+
 class RuleGroup(Model):
+    """Rules Prometheus evaluates together, in order: the recordings first (as declared), then the alerts."""
+
     name: Text
     interval: Duration | None = None
-    alerts: tuple[Alert, ...] = Field(min_length=1)
+    limit: int | None = Field(default=None, ge=1)  # at most this many alerts or series per evaluation
+    recordings: tuple[Recording, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+
+    def model_post_init(self, context: Any, /) -> None:
+        if not self.recordings and not self.alerts:
+            raise SpecError("a rule group needs at least one recording or alert, it has none",
+                            Place(obj=f"RuleGroup {self.name!r}", field="alerts"))  # fmt: skip
 
 
 # --- routing --------------------------------------------------------------------
@@ -705,8 +724,35 @@ class Stack(Model):
     metrics: tuple[Metric, ...] = ()
 
     def metric_types(self) -> dict[str, str]:
-        """Every series name the catalog knows → counter or gauge."""
-        return {name: kind for metric in self.metrics for name, kind in metric.series().items()}
+        """Every series name the catalog knows → counter or gauge; a recorded series is a gauge."""
+        recorded = {recording.record: "gauge" for recording in self.recordings}
+        return {name: kind for metric in self.metrics for name, kind in metric.series().items()} | recorded
+
+    def series_labels(self) -> dict[str, tuple[str, ...]]:
+        """Every series name the catalog knows → its labels; a recorded series carries what its expression
+        keeps (only recordings whose inputs are all known)."""
+        catalog = {series: metric.labels for metric in self.metrics for series in metric.series()}
+        for recording in self.recordings:
+            kept = promql.output_labels(recording.expr, catalog)
+            if kept is not None:
+                catalog[recording.record] = tuple(sorted(kept | set(recording.labels)))
+        return catalog
+
+    @property
+    def recordings(self) -> list[Recording]:
+        return [recording for group in self.rule_groups for recording in group.recordings]
+
+    def recordings_read_by(self, expr: str) -> list[Recording]:
+        """The recordings an expression reads, directly or through other recordings, in evaluation order."""
+        by_name = {recording.record: recording for recording in self.recordings}
+        needed: set[str] = set()
+        pending = [name for name in promql.metric_names(expr) if name in by_name]
+        while pending:
+            name = pending.pop()
+            if name not in needed:
+                needed.add(name)
+                pending.extend(n for n in promql.metric_names(by_name[name].expr) if n in by_name)
+        return [recording for recording in self.recordings if recording.record in needed]
 
     @property
     def alerts(self) -> list[Alert]:
@@ -729,6 +775,7 @@ class Stack(Model):
 
     def _check_unique(self) -> None:
         _unique("RuleGroup", "name", [(g.name, g) for g in self.rule_groups])
+        _unique("Recording", "record", [(r.record, r) for r in self.recordings])
         _unique("Alert", "name", [(a.name, a) for a in self.alerts])
         _unique("Receiver", "name", [(r.name, r) for r in self.receivers])
         _unique("Dashboard", "uid", [(d.uid, d) for d in self.dashboards])
@@ -737,7 +784,38 @@ class Stack(Model):
             _unique("Panel", "id (derived from the title: reword one of them)",
                     [(str(p.id), p) for p in dashboard.panels])  # fmt: skip
 
+    def _check_recordings(self) -> None:
+        """A series named like a recording rule (it has a colon) must be one; a rule reads recordings its own
+        group evaluates before it (groups run concurrently: from another group it would read a stale value)."""
+        declared = {recording.record: group for group in self.rule_groups for recording in group.recordings}
+        users: list[tuple[Model, str, str, RuleGroup | None, list[str]]] = []
+        for group in self.rule_groups:
+            for index, recording in enumerate(group.recordings):
+                earlier = [r.record for r in group.recordings[:index]]
+                users.append((recording, f"Recording {recording.record!r}", recording.expr, group, earlier))
+            ready = [r.record for r in group.recordings]
+            users.extend((alert, f"Alert {alert.name!r}", alert.signal, group, ready) for alert in group.alerts)
+        for dashboard in self.dashboards:
+            for panel in dashboard.panels:
+                users.extend((panel, f"Panel {panel.title!r}", q.expr, None, list(declared)) for q in panel.queries)
+        for subject, obj, expr, owner, ready in users:
+            field = "signal" if isinstance(subject, Alert) else "expr" if isinstance(subject, Recording) else "queries"
+            for name in promql.metric_names(expr):
+                if name in ready:
+                    continue
+                if name in declared and owner is not None:
+                    where = "later in" if declared[name] is owner else f"in group {declared[name].name!r}, not"
+                    raise SpecError(f"reads the recording {name!r}, which is evaluated {where} its own group "
+                                    f"{owner.name!r}: declare it in that group, before its users",
+                                    _place(subject, obj, field))  # fmt: skip
+                if ":" in name and name not in declared:
+                    known = ", ".join(map(repr, sorted(declared))) or "none"
+                    raise SpecError(f"reads {name!r}, named like a recorded series (it has a colon), but no "
+                                    f"Recording declares it (declared: {known})",
+                                    _place(subject, obj, field))  # fmt: skip
+
     def _check_references(self) -> None:
+        self._check_recordings()
         settings = self.settings
         receivers = sorted(r.name for r in self.receivers)
         panels = {p.title: p for d in self.dashboards for p in d.panels}

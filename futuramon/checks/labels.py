@@ -15,8 +15,7 @@ def static_labels(alert: Alert) -> dict[str, str]:
 def carried(stack: Stack, alert: Alert) -> frozenset[str] | None:
     """Every label name the firing alert carries: its static labels and what its expression keeps
     (None when the expression reads a metric the catalog does not describe)."""
-    catalog = {series: metric.labels for metric in stack.metrics for series in metric.series()}
-    kept = promql.output_labels(alert.expr, catalog)
+    kept = promql.output_labels(alert.expr, stack.series_labels())
     return None if kept is None else kept | set(static_labels(alert))
 
 

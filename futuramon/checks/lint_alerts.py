@@ -93,6 +93,7 @@ def histogram_quantiles(ctx: Context) -> Iterator[Finding]:
 
 def _expressions(ctx: Context) -> list[tuple[Model, str, str]]:
     found: list[tuple[Model, str, str]] = [(a, f"alert {a.name}", a.expr) for a in ctx.stack.alerts]
+    found.extend((r, f"recording {r.record}", r.expr) for r in ctx.stack.recordings)
     for dashboard in ctx.stack.dashboards:
         for panel in dashboard.panels:
             found.extend((panel, f"panel {panel.title!r}", query.expr) for query in panel.queries)

@@ -4,32 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from futuramon.model import Alert, RuleGroup, Stack
+from futuramon.model import Alert, Recording, RuleGroup, Stack
 from futuramon.render.text import alert_annotations, alert_labels
 
 
 def rule_groups(stack: Stack) -> dict[str, Any]:
-    return {"groups": [_group(stack, group, group.alerts) for group in stack.rule_groups]}
+    return {"groups": [_group(stack, group, group.recordings, group.alerts) for group in stack.rule_groups]}
 
 
 def rule_alone(stack: Stack, alert: Alert) -> dict[str, Any]:
-    """One alert's rule, in its own group (same name and interval), as a rule file of its own."""
+    """One alert's rule and the recordings it reads, in its own group (same name and interval), as a rule
+    file of its own."""
     group = next(g for g in stack.rule_groups if alert in g.alerts)
-    return {"groups": [_group(stack, group, (alert,))]}
+    return {"groups": [_group(stack, group, tuple(stack.recordings_read_by(alert.signal)), (alert,))]}
 
 
-def _group(stack: Stack, group: RuleGroup, alerts: tuple[Alert, ...]) -> dict[str, Any]:
+def _group(
+    stack: Stack, group: RuleGroup, recordings: tuple[Recording, ...], alerts: tuple[Alert, ...]
+) -> dict[str, Any]:
     rendered: dict[str, Any] = {"name": group.name}
     if group.interval:
         rendered["interval"] = group.interval
-    rendered["rules"] = [
-        {
-            "alert": alert.name,
-            "expr": alert.expr,
-            "for": alert.for_,
-            "labels": alert_labels(alert),
-            "annotations": alert_annotations(stack, alert),
-        }
-        for alert in alerts
-    ]
+    if group.limit:
+        rendered["limit"] = group.limit
+    rendered["rules"] = [_recording(recording) for recording in recordings] + [_alert(stack, alert) for alert in alerts]
+    return rendered
+
+
+def _recording(recording: Recording) -> dict[str, Any]:
+    rendered: dict[str, Any] = {"record": recording.record, "expr": recording.expr}
+    if recording.labels:
+        rendered["labels"] = dict(recording.labels)
+    return rendered
+
+
+def _alert(stack: Stack, alert: Alert) -> dict[str, Any]:
+    rendered: dict[str, Any] = {"alert": alert.name, "expr": alert.expr, "for": alert.for_}
+    if alert.keep_firing_for:
+        rendered["keep_firing_for"] = alert.keep_firing_for
+    rendered["labels"] = alert_labels(alert)
+    rendered["annotations"] = alert_annotations(stack, alert)
     return rendered

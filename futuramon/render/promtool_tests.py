@@ -57,7 +57,8 @@ def _rules_file(alert: Alert) -> str:
 def _suite(stack: Stack, alert: Alert, tests: list[dict[str, Any]]) -> Suite:
     rules = prometheus.rule_alone(stack, alert)
     for rule in rules["groups"][0]["rules"]:
-        rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
+        if "alert" in rule:
+            rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
     return Suite(alert, rules, {"rule_files": [_rules_file(alert)], "evaluation_interval": "1m", "tests": tests})
 
 
