@@ -13,11 +13,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from futuramon import __version__, drill, pipeline, report, writer
-from futuramon.checks import REGISTRY
+from futuramon import __version__
 from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, Interrupted, SpecError, redact
-from futuramon.render.text import threshold_text
-from futuramon.validate import select, validate
+
+# Each command imports what only it needs when it runs, so that `--help`, `list` and `render` start fast.
 
 EXIT_BUG = 70
 
@@ -99,6 +98,8 @@ def render(
 ) -> None:
     """Render the specs into out/ (atomically: all files or none)."""
 
+    from futuramon import pipeline, writer
+
     def action() -> int:
         rendered = pipeline.build(specs)
         if check:
@@ -145,6 +146,9 @@ def validate_command(
     missing tool.
     """
 
+    from futuramon import report
+    from futuramon.validate import select, validate
+
     def action() -> int:
         checks = select(only or [], skip or [])
         problems = validate(specs, out, checks, strict)
@@ -177,8 +181,10 @@ def drill_command(
     message does not arrive.
     """
 
+    from futuramon import drill, pipeline
+
     def action() -> int:
-        stack = pipeline.build(specs).stack
+        stack = pipeline.load(specs)
         names = [a.name for a in stack.alerts] if all_alerts else list(alerts or [])
         if not names:
             raise SpecError("name an alert to drill, or pass --all")
@@ -196,6 +202,8 @@ def drill_command(
 @app.command("checks")
 def checks_command() -> None:
     """List the checks `validate` runs, one line each."""
+    from futuramon.checks import REGISTRY
+
     width = max(len(check.name) for check in REGISTRY)
     for check in REGISTRY:
         typer.echo(f"{check.name.ljust(width)}  {check.severity:7}  {check.summary}")
@@ -214,8 +222,11 @@ def list_(
 ) -> None:
     """Print the alerts, panels or routes the specs declare, as a table."""
 
+    from futuramon import pipeline
+    from futuramon.render.text import threshold_text
+
     def action() -> int:
-        stack = pipeline.build(specs).stack
+        stack = pipeline.load(specs)
         rows: Sequence[tuple[str, ...]]
         if what is Listing.alerts:
             rows = [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL")] + [

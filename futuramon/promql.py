@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tempfile
@@ -45,12 +46,19 @@ def walk(node: Any) -> Iterator[Any]:
         stack.extend(reversed(_children(current)))
 
 
+@functools.lru_cache(maxsize=None)
+def parse(expr: str) -> Any:
+    """An expression's syntax tree, parsed once per process: the model, the renderers and the lint
+    all read the same expressions (a ValueError, not cached, when it does not parse)."""
+    return promql_parser.parse(expr)
+
+
 def nodes(expr: str) -> Iterator[Any]:
-    return walk(promql_parser.parse(expr))
+    return walk(parse(expr))
 
 
 def metric_names(expr: str) -> list[str]:
-    return selector_names(promql_parser.parse(expr))
+    return selector_names(parse(expr))
 
 
 def calls(expr: str) -> list[Call]:
@@ -72,7 +80,7 @@ def grouping_labels(node: Any) -> list[str] | None:
 
 def top_level_set_operation(expr: str) -> bool:
     """Whether an expression is `a and b`, `a or b` or `a unless b` at its top."""
-    parsed = promql_parser.parse(expr)
+    parsed = parse(expr)
     return isinstance(parsed, promql_parser.BinaryExpr) and str(parsed.op) in ("and", "or", "unless")
 
 
@@ -80,7 +88,7 @@ def syntax_error(expr: str) -> str | None:
     """Why an expression does not parse, with the column Prometheus' own parser points at (via promtool,
     when it is installed); None when it parses."""
     try:
-        promql_parser.parse(expr)
+        parse(expr)
         return None
     except ValueError as error:
         reason = str(error)

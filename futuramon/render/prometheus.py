@@ -12,11 +12,15 @@ def rule_groups(stack: Stack) -> dict[str, Any]:
     return {"groups": [_group(stack, group, group.recordings, group.alerts) for group in stack.rule_groups]}
 
 
-def rule_alone(stack: Stack, alert: Alert) -> dict[str, Any]:
+def rule_alone(stack: Stack, group: RuleGroup, alert: Alert) -> dict[str, Any]:
     """One alert's rule and the recordings it reads, in its own group (same name and interval), as a rule
     file of its own."""
-    group = next(g for g in stack.rule_groups if alert in g.alerts)
     return {"groups": [_group(stack, group, tuple(stack.recordings_read_by(alert.signal)), (alert,))]}
+
+
+def group_of(stack: Stack, alert: Alert) -> RuleGroup:
+    """The group that holds this very alert (by identity: comparing models field by field is slow)."""
+    return next(g for g in stack.rule_groups if any(a is alert for a in g.alerts))
 
 
 def _group(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from futuramon.model import Alert, AlertCase, Stack, duration_seconds
+from futuramon.model import Alert, AlertCase, RuleGroup, Stack, duration_seconds
 from futuramon.render import prometheus
 from futuramon.render.text import alert_annotations, alert_labels
 
@@ -35,15 +35,16 @@ class Suite:
 
 
 def suites(stack: Stack) -> list[Suite]:
-    return [_suite(stack, alert, [_case(stack, alert, case) for case in alert.tests]) for alert in stack.alerts
-            if alert.tests]  # fmt: skip
+    return [_suite(stack, group, alert, [_case(stack, alert, case) for case in alert.tests])
+            for group in stack.rule_groups for alert in group.alerts if alert.tests]  # fmt: skip
 
 
 def timeline(stack: Stack, alert: Alert, case: AlertCase) -> Suite:
     """One firing case, expected to fire at every minute up to its `at`: the minutes promtool reports
     as failing are those before the alert fired."""
     minutes = int(duration_seconds(case.at) // 60)
-    return _suite(stack, alert, [_case(stack, alert, case, [f"{minute}m" for minute in range(minutes + 1)])])
+    times = [f"{minute}m" for minute in range(minutes + 1)]
+    return _suite(stack, prometheus.group_of(stack, alert), alert, [_case(stack, alert, case, times)])
 
 
 def case_name(alert: Alert, case: AlertCase) -> str:
@@ -54,8 +55,8 @@ def _rules_file(alert: Alert) -> str:
     return f"{alert.name}.rules.yaml"
 
 
-def _suite(stack: Stack, alert: Alert, tests: list[dict[str, Any]]) -> Suite:
-    rules = prometheus.rule_alone(stack, alert)
+def _suite(stack: Stack, group: RuleGroup, alert: Alert, tests: list[dict[str, Any]]) -> Suite:
+    rules = prometheus.rule_alone(stack, group, alert)
     for rule in rules["groups"][0]["rules"]:
         if "alert" in rule:
             rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
