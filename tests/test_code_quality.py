@@ -13,9 +13,9 @@ from .conftest import ROOT
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "futuramon", "tests"],
-        ["ruff", "format", "--check", "futuramon", "tests"],
-        ["mypy", "futuramon"],
+        ["ruff", "check", "futuramon", "tests", "bench"],
+        ["ruff", "format", "--check", "futuramon", "tests", "bench"],
+        ["mypy", "futuramon", "bench"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )
