@@ -46,7 +46,7 @@ def walk(node: Any) -> Iterator[Any]:
         stack.extend(reversed(_children(current)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse(expr: str) -> Any:
     """An expression's syntax tree, parsed once per process: the model, the renderers and the lint
     all read the same expressions (a ValueError, not cached, when it does not parse)."""

@@ -169,5 +169,5 @@ def _plain(value: str) -> bool:
         and not value.startswith(("---", "..."))
         and ": " not in value
         and " #" not in value
-        and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR
+        and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR  # type: ignore[no-untyped-call]
     )
