@@ -27,16 +27,16 @@ def render(name: str, **context: Any) -> str:
     return compiled(name).render(**context)
 
 
-@functools.cache
 def compiled(name: str) -> Template:
-    """A template, compiled once per process (15,000 runbooks share one compile)."""
-    return _environment().get_template(name)
+    """A template, compiled once per process and folder (15,000 runbooks share one compile)."""
+    return _environment(_folder()).get_template(name)
 
 
 @functools.cache
-def _environment() -> SandboxedEnvironment:
+def _environment(folder: Path) -> SandboxedEnvironment:
+    """One environment per templates folder: it keeps every template it compiled (no reload checks)."""
     return SandboxedEnvironment(
-        loader=FileSystemLoader(_folder()),
+        loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
