@@ -16,7 +16,8 @@ import typer
 from futuramon import __version__
 from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, Interrupted, SpecError, redact
 
-# Each command imports what only it needs when it runs, so that `--help`, `list` and `render` start fast.
+# Each command imports what only it needs inside its action (so Ctrl-C there is handled like any other),
+# so that `--help`, `list` and `render` start fast.
 
 EXIT_BUG = 70
 
@@ -32,7 +33,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-_state = {"debug": False}
+_state = {"debug": False, "reported": False}
 
 SpecsOption = Annotated[Path, typer.Option("--specs", "-s", help="Folder of spec modules.")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder the manifests are written to.")]
@@ -78,6 +79,7 @@ def run(action: Callable[[], int]) -> NoReturn:
     _ignore_interrupts()
     if message:
         typer.echo(message, err=True)
+        _state["reported"] = True
     raise typer.Exit(code)
 
 
@@ -98,9 +100,9 @@ def render(
 ) -> None:
     """Render the specs into out/ (atomically: all files or none)."""
 
-    from futuramon import pipeline, writer
-
     def action() -> int:
+        from futuramon import pipeline, writer
+
         rendered = pipeline.build(specs)
         if check:
             for name in writer.foreign(rendered.files, out):
@@ -146,10 +148,10 @@ def validate_command(
     missing tool.
     """
 
-    from futuramon import report
-    from futuramon.validate import select, validate
-
     def action() -> int:
+        from futuramon import report
+        from futuramon.validate import select, validate
+
         checks = select(only or [], skip or [])
         problems = validate(specs, out, checks, strict)
         sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
@@ -181,9 +183,9 @@ def drill_command(
     message does not arrive.
     """
 
-    from futuramon import drill, pipeline
-
     def action() -> int:
+        from futuramon import drill, pipeline
+
         stack = pipeline.load(specs)
         names = [a.name for a in stack.alerts] if all_alerts else list(alerts or [])
         if not names:
@@ -222,10 +224,10 @@ def list_(
 ) -> None:
     """Print the alerts, panels or routes the specs declare, as a table."""
 
-    from futuramon import pipeline
-    from futuramon.render.text import threshold_text
-
     def action() -> int:
+        from futuramon import pipeline
+        from futuramon.render.text import threshold_text
+
         stack = pipeline.load(specs)
         rows: Sequence[tuple[str, ...]]
         if what is Listing.alerts:
@@ -270,4 +272,11 @@ def _table(rows: Sequence[tuple[str, ...]]) -> str:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        # typer turns a Ctrl-C that arrives while it parses the command line (before any command ran) into a
+        # silent exit 130: say so, as for one during the imports.
+        if done.code == EXIT_INTERRUPTED and not _state["reported"]:
+            typer.echo("interrupted: nothing was changed", err=True)
+        raise
