@@ -195,7 +195,7 @@ def drill_command(
             typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
         else:
             typer.echo("\n\n".join(r.text() for r in results))
-            typer.echo(f"\n{sum(r.ok for r in results)} of {len(results)} alerts delivered as routed")
+            typer.echo(f"\n{sum(r.ok for r in results)} of {len(results)} alerts fired and were delivered as routed")
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
     run(action)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,10 @@ def _drill(cli: Cli, *args: str) -> list[dict]:  # type: ignore[type-arg]
 
 def test_critical_payments_alert_reaches_payments_and_critical_with_colors_and_links(cli: Cli) -> None:
     (result,) = _drill(cli, "LowPaymentSuccessRate")
-    assert result["ok"] and result["delivered_receivers"] == ["payments", "critical"]
+    assert result["ok"] and sorted(result["delivered_receivers"]) == ["critical", "payments"]
+    assert result["delivered_receivers"] == list(dict.fromkeys(n["receiver"] for n in result["firing"])), (
+        "delivered lists the receivers in the order their messages arrived"
+    )
     channels = {(n["receiver"], n["channel"]): n for n in result["firing"]}
     assert set(channels) == {
         ("payments", "#payments-alerts"),
@@ -33,6 +39,7 @@ def test_critical_payments_alert_reaches_payments_and_critical_with_colors_and_l
     assert "/runbooks/LowPaymentSuccessRate.md|:book: Runbook>" in slack["text"]
     assert "viewPanel=40138|:bar_chart: Dashboard>" in slack["text"]
     assert "below 90%" in slack["text"]
+    assert "Only 85% of payments succeeded" in slack["text"], "the annotation holds the real value, not the threshold"
     assert result["fired_after"].startswith("11m (simulated, promtool; for: 10m)")
 
 
@@ -45,7 +52,7 @@ def test_pod_down_inhibits_cpu_and_memory_of_the_same_pod(cli: Cli) -> None:
 
 def test_warning_business_alert_reaches_business_and_warnings_and_resolves(cli: Cli) -> None:
     (result,) = _drill(cli, "SlowOrderProcessing")
-    assert result["ok"] and result["delivered_receivers"] == ["business", "warnings"]
+    assert result["ok"] and sorted(result["delivered_receivers"]) == ["business", "warnings"]
     assert {n["color"] for n in result["firing"]} == {"warning"}
     assert {(n["receiver"], n["status"], n["color"]) for n in result["resolved"]} == {
         ("business", "resolved", "good"),
@@ -60,6 +67,56 @@ def test_a_critical_alert_inhibits_the_warnings_of_its_own_service_only(cli: Cli
     assert "DiskSpaceLow" not in result["inhibits"], "a node alert has no service: it is not the same service"
 
 
+def test_a_critical_alert_without_a_service_mutes_no_warning(cli: Cli) -> None:
+    """The amended rule: RedisDown carries no `service`, so it must not mute the service-less warnings."""
+    (result,) = _drill(cli, "RedisDown")
+    assert result["ok"] and result["inhibits"] == []
+
+
+# (edit of specs/alerts.py, drill arguments, what the report says): cases whose firing case cannot fire
+CANNOT_FIRE = {
+    "firing case that is quiet": (
+        (
+            '"down for 5m", "5m", {f\'redis_up{{{PROD}, instance="redis:9121"}}\': "0x10"}',
+            '"down for 5m", "5m", {f\'redis_up{{{PROD}, instance="redis:9121"}}\': "1x10"}',
+        ),
+        ["RedisDown"],
+        "RedisDown: did not fire: case 'down for 5m' expects it firing at 5m, promtool sees it quiet then",
+    ),
+    "threshold out of reach, live": (
+        ('op=">", threshold=10, for_="5m", unit="reqps"', 'op=">", threshold=10000, for_="5m", unit="reqps"'),
+        ["HighErrorRate", "--live"],
+        "HighErrorRate: did not fire: case 'at 11/s after 5m' expects it firing at 10m",
+    ),
+    "firing case past its series": (
+        ('"at 11/s after 5m", "10m"', '"at 11/s after 5m", "52w"'),
+        ["HighErrorRate"],
+        "HighErrorRate: did not fire: case 'at 11/s after 5m' expects it firing at 52w",
+    ),
+    "series that does not parse, live": (
+        (
+            '"ticket_generation_failures_total{{{APP}}}": "0+66x20"},\n              cluster',
+            '"ticket_generation_failures_total{{{APP}}}": "0+66Ox20"},\n              cluster',
+        ),
+        ["TicketGenerationFailures", "--live"],
+        "TicketGenerationFailures: case '1.1/s for 10m' cannot be evaluated: promtool says: 2:67: parse error: "
+        'bad number syntax: "66"',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CANNOT_FIRE, ids=list(CANNOT_FIRE))
+def test_a_drill_fails_when_the_alert_cannot_fire(cli: Cli, specs_copy: Path, case: str) -> None:
+    (old, new), args, message = CANNOT_FIRE[case]
+    path = specs_copy / "alerts.py"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    code, stdout, stderr = cli("drill", *args, "--specs", specs_copy)
+    assert code == 1, stdout + stderr
+    assert stdout.startswith(message), stdout
+    assert "[FAILED]" in stdout and "0 of 1 alerts fired and were delivered as routed" in stdout
+
+
 def test_text_report_and_unknown_alert(cli: Cli) -> None:
     code, stdout, _ = cli("drill", "RedisDown", "HighSentryErrorCount", "--specs", SPECS)
     assert code == 0
@@ -67,7 +124,7 @@ def test_text_report_and_unknown_alert(cli: Cli) -> None:
     assert (
         "RedisDown: fired after 2m (simulated, promtool; for: 2m); expected critical, delivered critical [ok]" in stdout
     )
-    assert "2 of 2 alerts delivered as routed" in stdout
+    assert "2 of 2 alerts fired and were delivered as routed" in stdout
     code, _, stderr = cli("drill", "NoSuchAlert", "--specs", SPECS)
     assert code == 2 and "no alert named 'NoSuchAlert'" in stderr
 
@@ -91,14 +148,14 @@ def test_ctrl_c_stops_every_process_and_removes_every_file(
 ) -> None:
     import tempfile
 
-    from futuramon.drill import run
+    from futuramon.drill import client, servers
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
     started: list[subprocess.Popen[bytes]] = []
-    real_enter = run.Server.__enter__
+    real_enter = servers.Server.__enter__
 
-    def remember(server: run.Server) -> run.Server:
+    def remember(server: servers.Server) -> servers.Server:
         entered = real_enter(server)
         assert server.process is not None
         started.append(server.process)
@@ -107,9 +164,37 @@ def test_ctrl_c_stops_every_process_and_removes_every_file(
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(run.Server, "__enter__", remember)
-    monkeypatch.setattr(run, "_post", interrupt)
+    monkeypatch.setattr(servers.Server, "__enter__", remember)
+    monkeypatch.setattr(client, "post", interrupt)
     code, _, stderr = cli("drill", "RedisDown", "--specs", SPECS)
     assert code == 130 and "interrupted" in stderr
     assert started and all(process.poll() is not None for process in started), "alertmanager must be stopped"
     assert os.listdir(tmp_path) == []
+
+
+def test_sigterm_stops_every_process_and_removes_every_file(tmp_path: Path) -> None:
+    """A CI runner's cancel sends SIGTERM: the live drill stops Prometheus and Alertmanager and cleans up."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "-m", "futuramon", "drill", "HighErrorRate", "--live", "--specs", str(SPECS)]
+    drill = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("futuramon-drill-*/HighErrorRate/prometheus.log")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _servers_under(tmp_path), "Prometheus and Alertmanager should be running"
+    drill.send_signal(signal.SIGTERM)
+    _, stderr = drill.communicate(timeout=60)
+    assert drill.returncode == 130 and "interrupted" in stderr, stderr
+    assert _servers_under(tmp_path) == [] and os.listdir(tmp_path) == []
+
+
+def _servers_under(folder: Path) -> list[str]:
+    """Command lines of the running processes started with files under `folder`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(folder) in text and "futuramon" not in text.split()[0]:
+            found.append(text)
+    return found

@@ -35,16 +35,24 @@ class Server:
     def __enter__(self) -> Server:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_ready()
+        except BaseException:  # not ready, or interrupted while starting: `with` will not stop it
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ToolError(f"{self.name} exited at start: {self.log.read_text()[-600:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/-/ready", timeout=1):
-                    return self
+                    return
             except OSError:
                 time.sleep(0.1)
-        self.stop()
         raise ToolError(f"{self.name} was not ready after {READY_SECONDS:.0f}s")
 
     def __exit__(
