@@ -10,7 +10,7 @@ import yaml
 
 from futuramon.errors import SpecError
 from futuramon.loader import load
-from futuramon.model import Stack
+from futuramon.model import Alert, RuleGroup, Stack
 from futuramon.render import outputs, prometheus
 
 from ..minimal_spec import MINIMAL
@@ -63,12 +63,12 @@ def test_a_recording_is_rendered_before_the_alerts_that_read_it(run_check: Run, 
 
 def test_an_alerts_own_suite_holds_the_recordings_it_reads(tmp_path: Path) -> None:
     stack = _load(tmp_path, RECORDED)
-    rules = prometheus.rule_alone(stack, stack.alert("Slow"))
+    rules = prometheus.rule_alone(stack, *_group_and(stack, "Slow"))
     assert [rule.get("record") or rule["alert"] for rule in rules["groups"][0]["rules"]] == [
         "service:latency_seconds:max",
         "Slow",
     ]
-    rules = prometheus.rule_alone(stack, stack.alert("ApiDown"))
+    rules = prometheus.rule_alone(stack, *_group_and(stack, "ApiDown"))
     assert [rule.get("record") or rule["alert"] for rule in rules["groups"][0]["rules"]] == ["ApiDown"]
 
 
@@ -123,3 +123,8 @@ def test_a_bad_reference_is_refused(tmp_path: Path, old: str, new: str, message:
 def test_an_empty_group_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="RuleGroup 'empty': field 'alerts': a rule group needs at least one"):
         _load(tmp_path, RECORDED + '\nEMPTY = RuleGroup(name="empty")\n')
+
+
+def _group_and(stack: Stack, name: str) -> tuple[RuleGroup, Alert]:
+    alert = stack.alert(name)
+    return prometheus.group_of(stack, alert), alert
