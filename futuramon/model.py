@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from futuramon import promql
 from futuramon.errors import Place, SpecError
@@ -636,10 +636,14 @@ class Grid(Model):
     h: int = Field(ge=1)
 
 
+PanelKind = Literal["timeseries", "stat", "gauge", "table", "bargauge", "heatmap", "text"]
+
+
 class Panel(Model):
     title: Text
-    kind: Literal["timeseries", "stat", "gauge"]
-    queries: tuple[Query, ...] = Field(min_length=1)
+    kind: PanelKind
+    queries: tuple[Query, ...] = ()  # at least one, except for a text panel
+    content: str = ""  # the Markdown of a text panel
     unit: str = "short"
     description: str = ""
     width: int = Field(default=12, ge=1, le=24)
@@ -654,29 +658,136 @@ class Panel(Model):
         """A stable Grafana panel id, from the title: inserting or moving a panel does not re-point links."""
         return zlib.crc32(self.title.encode()) % 100_000 + 1
 
+    def model_post_init(self, context: Any, /) -> None:
+        obj = f"Panel {self.title!r}"
+        if self.kind == "text" and (self.queries or not self.content):
+            raise SpecError("a text panel shows its `content` (Markdown) and has no queries", Place(obj=obj,
+                            field="content"))  # fmt: skip
+        if self.kind != "text" and not self.queries:
+            raise SpecError(f"a {self.kind} panel needs at least one query", Place(obj=obj, field="queries"))
+
+
+class Row(Model):
+    """A titled band of panels across the dashboard; collapsed, it hides them until opened."""
+
+    title: Text
+    panels: tuple[Panel, ...] = Field(min_length=1)
+    collapsed: bool = False
+
+
+_LABEL_VALUES = re.compile(r"^label_values\((?:(.+),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\)$")
+
+
+def _variable_query(value: str) -> str:
+    found = _LABEL_VALUES.match(value.strip())
+    if not found:
+        raise ValueError(f"expected label_values(<series selector>, <label>), got {value!r}")
+    if found.group(1):
+        _promql(found.group(1))
+    return value
+
+
+class Variable(Model):
+    """A dashboard variable filled from Prometheus: `label_values(up{job="api"}, service)`; queries use it
+    as `$name` (`{service=~"$service"}`)."""
+
+    name: LabelName
+    query: Annotated[str, AfterValidator(_variable_query)]
+    label: str = ""  # shown before the picker; the name when empty
+    multi: bool = True
+    include_all: bool = True  # "All" selects every value, as the regex .*
+
+
+class Annotation(Model):
+    """Events drawn across every time panel: a Prometheus expression, one marker where it has a value."""
+
+    name: Text
+    expr: PromQL
+    title: str = ""  # Grafana's title format, e.g. "{{deployment}} rolled out"
+    text: str = ""
+    color: str = "rgba(255, 96, 96, 1)"
+    step: Duration = "1m"
+
+
+class Link(Model):
+    """A link in the dashboard's header to another dashboard of the specs, keeping time range and variables."""
+
+    title: Text
+    to: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-_]{1,40}$")]  # the uid of the dashboard it opens
+
+
+_GRAFANA_VARIABLE = re.compile(r"\$(?:\{([a-zA-Z_]\w*)(?::\w+)?\}|([a-zA-Z_]\w*))")
+
+
+def grafana_variables(expr: str) -> list[str]:
+    """The dashboard variables an expression reads (`$service`, `${service}`), not Grafana's own `$__...`."""
+    return [a or b for a, b in _GRAFANA_VARIABLE.findall(expr) if not (a or b).startswith("__")]
+
 
 class Dashboard(Model):
+    """`panels` holds every panel, those of `rows` included (after the panels above the first row)."""
+
     uid: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-_]{1,40}$")]
     title: Text
     panels: tuple[Panel, ...] = Field(min_length=1)
+    rows: tuple[Row, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    links: tuple[Link, ...] = ()
     refresh: Duration = "30s"
     time_from: str = "now-6h"
     tags: tuple[str, ...] = ()
     refresh_intervals: tuple[Duration, ...] = ("10s", "30s", "1m", "5m", "15m", "30m", "1h", "2h", "1d")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _panels_of_rows(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("rows"):
+            rows = [row for row in data["rows"] if isinstance(row, Row)]
+            data = {**data, "panels": (*data.get("panels", ()), *[p for row in rows for p in row.panels])}
+        return data
+
+    @property
+    def top_panels(self) -> tuple[Panel, ...]:
+        """The panels above the first row."""
+        return self.panels[: len(self.panels) - sum(len(row.panels) for row in self.rows)]
+
     def positions(self) -> list[Grid]:
         """Each panel's grid position: its own, or the next free place in a 24-column flow."""
+        return self.layout()[0]
+
+    def layout(self) -> tuple[list[Grid], list[int]]:
+        """Each panel's grid position, and the y of each row's title bar: a row starts below everything
+        above it, its panels flow below its one-unit-high title bar."""
         placed: list[Grid] = []
-        x = y = row_height = 0
+        headers: list[int] = []
+        bottom = 0
+        for index, panels in enumerate([self.top_panels, *[row.panels for row in self.rows]]):
+            if index:
+                headers.append(bottom)
+                bottom += 1
+            x, y, row_height = 0, bottom, 0
+            for panel in panels:
+                if panel.grid is not None:
+                    placed.append(panel.grid)
+                    bottom = max(bottom, panel.grid.y + panel.grid.h)
+                    continue
+                if x + panel.width > 24:
+                    x, y, row_height = 0, y + row_height, 0
+                placed.append(Grid(x=x, y=y, w=panel.width, h=panel.height))
+                x, row_height = x + panel.width, max(row_height, panel.height)
+                bottom = max(bottom, y + row_height)
+        return placed, headers
+
+    def model_post_init(self, context: Any, /) -> None:
+        declared = [variable.name for variable in self.variables]
         for panel in self.panels:
-            if panel.grid is not None:
-                placed.append(panel.grid)
-                continue
-            if x + panel.width > 24:
-                x, y, row_height = 0, y + row_height, 0
-            placed.append(Grid(x=x, y=y, w=panel.width, h=panel.height))
-            x, row_height = x + panel.width, max(row_height, panel.height)
-        return placed
+            for query in panel.queries:
+                for name in grafana_variables(query.expr):
+                    if name not in declared:
+                        raise SpecError(f"reads the dashboard variable ${name}, which the dashboard does not "
+                                        f"declare (variables: {', '.join(declared) or 'none'})",
+                                        Place(obj=f"Panel {panel.title!r}", field="queries"))  # fmt: skip
 
 
 # --- the metrics catalog -----------------------------------------------------------
@@ -816,6 +927,10 @@ class Stack(Model):
 
     def _check_references(self) -> None:
         self._check_recordings()
+        uids = [d.uid for d in self.dashboards]
+        for dashboard in self.dashboards:
+            for link in dashboard.links:
+                _one_of(link.to, uids, dashboard, f"Dashboard {dashboard.uid!r}", f"links ({link.title!r})")
         settings = self.settings
         receivers = sorted(r.name for r in self.receivers)
         panels = {p.title: p for d in self.dashboards for p in d.panels}

@@ -97,6 +97,7 @@ def _expressions(ctx: Context) -> list[tuple[Model, str, str]]:
     for dashboard in ctx.stack.dashboards:
         for panel in dashboard.panels:
             found.extend((panel, f"panel {panel.title!r}", query.expr) for query in panel.queries)
+        found.extend((dashboard, f"annotation {a.name!r}", a.expr) for a in dashboard.annotations)
     return found
 
 
