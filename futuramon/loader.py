@@ -1,49 +1,99 @@
-"""Import the spec modules of a folder and assemble the `Stack` they declare."""
+"""Import the spec modules of a folder and assemble the `Stack` they declare.
+
+The modules run in a forked child process (`forked.run`): a spec that calls `sys.exit` or `os._exit`,
+crashes or hangs cannot end futuramon's run, and every error names the spec file and line it came from.
+The folder is a package named after it, so `from .alerts import X` and `from specs.alerts import X`
+both reach the same module.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import keyword
+import os
+import re
+import signal
 import sys
 import traceback
 import types
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from futuramon.errors import Place, SpecError
-from futuramon.model import Dashboard, Metric, Receiver, Routing, RuleGroup, Settings, Stack
+from futuramon import forked
+from futuramon.errors import Interrupted, Place, SpecError
+from futuramon.model import Dashboard, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
 
 COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric)
+# where a declared object must be listed to be rendered
+_HOME = {"Alert": "RuleGroup", "Panel": "Dashboard", "Route": "Routing's routes", "Inhibit": "Routing's inhibit",
+         "Runbook": "Alert", "RouteCase": "Routing's tests", "TimeInterval": "Routing"}  # fmt: skip
+
+
+class _SpecExit(BaseException):
+    """os._exit called by a spec module, turned into an exception so its line is known."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def load(folder: Path) -> Stack:
     """Import every `*.py` in `folder` (not those starting with `_`), in name order, and collect."""
     if not folder.is_dir():
         raise SpecError(f"specs folder {str(folder)!r} does not exist (pass --specs DIR)")
+    folder = folder.absolute()
     files = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
     if not files:
         raise SpecError(f"specs folder {str(folder)!r} holds no spec modules (*.py)")
+    try:
+        return forked.run(lambda note: _load(folder, files, note))
+    except forked.Ended as ended:
+        _ended(ended)
+
+
+def _ended(ended: forked.Ended) -> NoReturn:
+    place = Place(file=ended.note or "")
+    if ended.interrupted or ended.code in (-signal.SIGINT, -signal.SIGTERM):
+        raise Interrupted(f"interrupted while loading {place.prefix() or 'the specs'}: nothing was changed")
+    how = f"was killed by signal {-ended.code}" if ended.code < 0 else f"ended with exit code {ended.code}"
+    raise SpecError(f"the process loading the spec module {how}; a spec module must only declare objects", place)
+
+
+def _load(folder: Path, files: list[Path], note: forked.Note) -> Stack:
+    """In the child process: import, collect, check that every declared object is reached, assemble."""
+
+    def refuse_exit(status: int) -> NoReturn:
+        raise _SpecExit(status)
+
+    os._exit = refuse_exit  # this process is ours alone: a spec that ends it is reported with its line
     package = _package(folder)
     found: list[Any] = []
-    try:
-        for file in files:
-            module = _import(package, file)
-            found.extend(_collect(vars(module).values()))
-    finally:
-        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
-            del sys.modules[name]
-    return _assemble(folder, _unique_objects(found))
+    declared: list[Model] = []
+    for file in files:
+        note(str(file))
+        module = _import(package, folder, file)
+        found.extend(_collect(vars(module).values()))
+        declared.extend(_models(vars(module).values()))
+    found = _unique_objects(found)
+    _refuse_unreached(declared, found)
+    return _assemble(folder, found)
 
 
 def _package(folder: Path) -> str:
-    """Register the folder as a package, so that spec modules can import each other (`from .alerts import X`)."""
-    name = f"futuramon_specs_{abs(hash(str(folder.resolve()))):x}"
+    """Register the folder as a package, so that spec modules can import each other (`from .alerts import X`).
+
+    It is named after the folder when that name is free, so `from specs.alerts import X` works too."""
+    name = folder.name
+    if not name.isidentifier() or keyword.iskeyword(name) or name in sys.modules or name in sys.stdlib_module_names:
+        name = "futuramon_specs"
     package = types.ModuleType(name)
     package.__path__ = [str(folder)]
     sys.modules[name] = package
     return name
 
 
-def _import(package: str, file: Path) -> types.ModuleType:
+def _import(package: str, folder: Path, file: Path) -> types.ModuleType:
     name = f"{package}.{file.stem}"
     if name in sys.modules:  # already imported by an earlier spec module
         return sys.modules[name]
@@ -59,14 +109,34 @@ def _import(package: str, file: Path) -> types.ModuleType:
         raise SpecError(
             f"Python syntax error: {error.msg}", Place(file=str(error.filename or file), line=error.lineno)
         ) from None
-    except Exception as error:  # a spec module is user code: report where it broke
-        line = next(
-            (f.lineno for f in reversed(traceback.extract_tb(error.__traceback__)) if f.filename == str(file)), None
-        )
+    except KeyboardInterrupt as error:
+        where = _where(error, folder, file)
+        raise Interrupted(f"interrupted while loading {where.prefix()}: nothing was changed") from None
+    except (SystemExit, _SpecExit) as error:
+        call = f"os._exit({error.code})" if isinstance(error, _SpecExit) else f"sys.exit({error.code!r}) or SystemExit"
         raise SpecError(
-            f"{type(error).__name__} while importing the spec module: {error}", Place(file=str(file), line=line)
+            f"the spec module ends the run with {call}: a spec module must only declare objects",
+            _where(error, folder, file),
+        ) from None
+    except Exception as error:  # a spec module is user code: report where it broke
+        message = re.sub(rf"'{re.escape(package)}\.(\w+)'", lambda m: f"{m.group(1)}.py", str(error))
+        if isinstance(error, ImportError) and error.path and Path(error.path).parent == folder:
+            message = (
+                f"{message.split(' (', 1)[0]}: it is not defined there, or not yet (spec modules that import each "
+            )
+            message += "other see only what is defined above the import)"
+        raise SpecError(
+            f"{type(error).__name__} while importing the spec module: {message}", _where(error, folder, file)
         ) from error
     return module
+
+
+def _where(error: BaseException, folder: Path, file: Path) -> Place:
+    """The innermost line of a spec module in the traceback: the module that broke, not the one importing it."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if Path(frame.filename).parent == folder:
+            return Place(file=frame.filename, line=frame.lineno)
+    return Place(file=str(file))
 
 
 def _collect(values: Any) -> list[Any]:
@@ -77,6 +147,35 @@ def _collect(values: Any) -> list[Any]:
         elif isinstance(value, list | tuple):
             found.extend(v for v in value if isinstance(v, COLLECTED))
     return found
+
+
+def _models(values: Any) -> Iterator[Model]:
+    """The model objects among `values`, also inside lists, tuples and dicts (one level, as specs declare them)."""
+    for value in values:
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else [value]
+        yield from (item for item in items if isinstance(item, Model))
+
+
+def _refuse_unreached(declared: list[Model], roots: list[Any]) -> None:
+    """Every declared object is rendered: an Alert in no RuleGroup, a Panel in no Dashboard... is an error."""
+    reached: set[int] = set()
+    pending = list(roots)
+    while pending:
+        current = pending.pop()
+        if id(current) in reached:
+            continue
+        reached.add(id(current))
+        pending.extend(_models(dict(current).values()))
+    for subject in declared:
+        if id(subject) not in reached:
+            kind = type(subject).__name__
+            name = getattr(subject, "name", None) or getattr(subject, "title", None)
+            home = _HOME.get(kind, "object the specs render")
+            file, line = subject.origin
+            raise SpecError(
+                f"declared but in no {home}: add it to one, or futuramon would silently drop it",
+                Place(file=file, line=line or None, obj=f"{kind} {name!r}" if isinstance(name, str) else kind),
+            )
 
 
 def _unique_objects(found: list[Any]) -> list[Any]:

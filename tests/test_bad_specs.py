@@ -108,6 +108,44 @@ CASES = {
         "route('team=~\"(\"'",
         ["Route", "field 'matchers.0'", "does not compile"],
     ),
+    "sys.exit in a spec": (
+        "BOOK = runbook(",
+        "import sys\nsys.exit(0)\nBOOK = runbook(",
+        ["spec.py:8:", "ends the run with sys.exit(0) or SystemExit: a spec module must only declare objects"],
+    ),
+    "raise SystemExit in a spec": (
+        "BOOK = runbook(",
+        "raise SystemExit(3)\nBOOK = runbook(",
+        ["spec.py:7:", "ends the run with sys.exit(3) or SystemExit"],
+    ),
+    "os._exit in a spec": (
+        "BOOK = runbook(",
+        "import os\nos._exit(0)\nBOOK = runbook(",
+        ["spec.py:8:", "ends the run with os._exit(0)"],
+    ),
+    "alert in no rule group": (
+        "GROUP = RuleGroup(",
+        'LOST = alert("Lost", signal="sum(nothing_total)", op=">", threshold=1, for_="5m", severity="warning",\n'
+        '             category="platform", panel="No such panel", summary="s", description="d", runbook=BOOK)\n'
+        "GROUP = RuleGroup(",
+        ["spec.py:16:", "Alert 'Lost': declared but in no RuleGroup: add it to one"],
+    ),
+    "panel in no dashboard": (
+        "BOARD = Dashboard(",
+        'EXTRA = Panel(title="Extra", kind="stat", queries=(Query(expr="sum(up)"),))\nBOARD = Dashboard(',
+        ["spec.py:18:", "Panel 'Extra': declared but in no Dashboard"],
+    ),
+    "route in no routing": (
+        "ROUTING = Routing(",
+        'PAGE = route(\'severity="critical"\', receiver="oncall")\nROUTING = Routing(',
+        ["spec.py:29:", "Route: declared but in no Routing's routes"],
+    ),
+    "inhibit in no routing": (
+        "ROUTING = Routing(",
+        'MUTE = Inhibit(source=(\'severity="critical"\',), target=(\'severity="warning"\',), equal=("service",))\n'
+        "ROUTING = Routing(",
+        ["spec.py:29:", "Inhibit: declared but in no Routing's inhibit"],
+    ),
     "no settings": ("SETTINGS = Settings(", "_ = dict(", ["exactly one Settings, found 0"]),
 }
 
