@@ -74,7 +74,7 @@ def _load(folder: Path, files: list[Path], note: forked.Note) -> Stack:
         note(str(file))
         module = _import(package, folder, file)
         found.extend(_collect(vars(module).values()))
-        declared.extend(_models(vars(module).values()))
+        declared.extend(_models(v for k, v in vars(module).items() if not k.startswith("_")))  # _x: a helper
     found = _unique_objects(found)
     _refuse_unreached(declared, found)
     return _assemble(folder, found)
