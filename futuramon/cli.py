@@ -201,6 +201,58 @@ def drill_command(
     run(action)
 
 
+PrometheusOption = Annotated[
+    str,
+    typer.Option(
+        "--prometheus", "-p", help="Prometheus-compatible query API (Prometheus, Thanos, Mimir, VictoriaMetrics)."
+    ),
+]
+FromOption = Annotated[str, typer.Option("--from", help="Start: RFC 3339 (2026-11-03T09:00:00Z), now-7d or unix.")]
+ToOption = Annotated[str, typer.Option("--to", help="End: RFC 3339, now, now-1d or unix seconds.")]
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("backtest")
+def backtest_command(
+    prometheus: PrometheusOption,
+    start: FromOption = "now-7d",
+    end: ToOption = "now",
+    alerts: Annotated[list[str] | None, typer.Option("--alert", help="Only this alert (repeatable).")] = None,
+    specs: SpecsOption = Path("specs"),
+    output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json")] = TextOrJson.text,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw each alert's signal into this PNG.")] = None,
+) -> None:
+    """Evaluate each alert over a range of real history, as Prometheus would (evaluation interval, `for`,
+    `keep_firing_for`), and count the notifications the routing would have sent.
+
+    Exit 0 when the backtest ran (whatever it found), 2 when the query API cannot be read.
+    """
+
+    def action() -> int:
+        from futuramon.live import api, backtest
+        from futuramon.live import plot as drawing
+
+        stack = pipeline.build(specs).stack
+        source = api.Prometheus(prometheus)
+        first, last = api.time_range(start, end)
+        chosen = backtest.select(stack, alerts or [])
+        result = backtest.backtest(source, stack, chosen, first, last)
+        if output_format is TextOrJson.json:
+            typer.echo(json.dumps(result.as_dict(), indent=2))
+        else:
+            sys.stdout.write(result.text())
+        if plot is not None:
+            drawing.draw(source, result, plot)
+            typer.echo(f"plotted {len(result.alerts)} alerts into {plot}", err=True)
+        return EXIT_OK
+
+    run(action)
+
+
 @app.command("checks")
 def checks_command() -> None:
     """List the checks `validate` runs, one line each."""

@@ -71,8 +71,11 @@ def cli() -> Cli:
     return Cli()
 
 
+Golden = Callable[[str, str], None]
+
+
 @pytest.fixture
-def golden(update_golden: bool) -> Callable[[str, str], None]:
+def golden(update_golden: bool) -> Golden:
     """Compare text to tests/golden/NAME, or rewrite it under --update-golden."""
 
     def compare(name: str, text: str) -> None:

@@ -6,6 +6,7 @@ import json
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -63,6 +64,17 @@ class _Handler(BaseHTTPRequestHandler):
 def webhook_path(kind: str, receiver: str) -> str:
     """Each receiver's webhooks get their own path, so a message tells who it was for."""
     return f"/{kind}/{receiver}"
+
+
+def redirect(config: dict[str, Any], folder: Path, capture: Capture) -> None:
+    """Point the webhook URL files of a rendered Alertmanager config at the capture server (written into
+    `folder`), one path per receiver."""
+    for receiver in config["receivers"]:
+        for kind, key in (("slack", "api_url_file"), ("discord", "webhook_url_file")):
+            for settings in receiver.get(f"{kind}_configs", []):
+                secret = folder / f"{kind}-{receiver['name']}"
+                secret.write_text(capture.url + webhook_path(kind, receiver["name"]))
+                settings[key] = str(secret)
 
 
 def notification(path: str, body: dict[str, Any]) -> Notification:

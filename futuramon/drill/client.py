@@ -10,7 +10,7 @@ from typing import Any
 
 from futuramon import tools
 from futuramon.drill import waiting
-from futuramon.drill.capture import Capture, Notification, notification, webhook_path
+from futuramon.drill.capture import Capture, Notification, notification, redirect
 from futuramon.drill.servers import Server
 from futuramon.errors import FuturamonError
 from futuramon.model import Stack
@@ -26,12 +26,7 @@ def arguments(stack: Stack, folder: Path, capture: Capture) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     config = alertmanager.config(stack)
     config["route"]["group_wait"] = config["route"]["group_interval"] = "1s"
-    for receiver in config["receivers"]:
-        for kind, key in (("slack", "api_url_file"), ("discord", "webhook_url_file")):
-            for settings in receiver.get(f"{kind}_configs", []):
-                secret = folder / f"{kind}-{receiver['name']}"
-                secret.write_text(capture.url + webhook_path(kind, receiver["name"]))
-                settings[key] = str(secret)
+    redirect(config, folder, capture)
     (folder / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
     (folder / "alertmanager.yml").write_text(to_yaml(config))
     return [f"--config.file={folder / 'alertmanager.yml'}", f"--storage.path={folder / 'am-data'}",

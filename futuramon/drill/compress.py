@@ -76,4 +76,6 @@ def rule_groups(groups: dict[str, Any]) -> dict[str, Any]:
         for rule in group["rules"]:
             rule["expr"] = expr(rule["expr"])
             rule["for"] = duration(rule["for"])
+            if "keep_firing_for" in rule:
+                rule["keep_firing_for"] = duration(rule["keep_firing_for"])
     return compressed
