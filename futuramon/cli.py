@@ -253,6 +253,42 @@ def backtest_command(
     run(action)
 
 
+@app.command("verify")
+def verify_command(
+    prometheus: PrometheusOption,
+    specs: SpecsOption = Path("specs"),
+    at: Annotated[
+        str, typer.Option("--at", help="Look at the series as of this time (RFC 3339, now, now-1d).")
+    ] = "now",
+    window: Annotated[str, typer.Option("--window", help="How far back from --at a series counts as there.")] = "1h",
+    metrics_url: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics-url", help="Also check an application's /metrics (a URL or a file) against the catalog."
+        ),
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="text, json or github")] = Format.text,
+) -> None:
+    """Check the specs against a live Prometheus: metrics with no series (and the likely intended name),
+    labels the series do not carry, metric types that contradict the catalog, range windows shorter than
+    4 scrape intervals, catalog metrics nothing reads.
+
+    Exit 0 when nothing is an error, 1 otherwise, 2 when the query API cannot be read.
+    """
+
+    def action() -> int:
+        from futuramon.live import api, verify
+
+        stack = pipeline.build(specs).stack
+        seconds = api.parse_duration(window, "--window")
+        problems, checks = verify.verify(api.Prometheus(prometheus), stack, specs, api.parse_time(at), seconds,
+                                         metrics_url)  # fmt: skip
+        sys.stdout.write(report.REPORTERS[output_format.value](problems, checks))
+        return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
+
+    run(action)
+
+
 @app.command("checks")
 def checks_command() -> None:
     """List the checks `validate` runs, one line each."""

@@ -13,9 +13,10 @@ JSON_SCHEMA_VERSION = 1
 
 def summary(problems: list[Problem], checks: int) -> str:
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity == "warning" for p in problems)
+    notes = len(problems) - errors - warnings
     verdict = "FAILED" if errors else "ok"
-    return f"{verdict}: {checks} checks, {errors} errors, {warnings} warnings"
+    return f"{verdict}: {checks} checks, {errors} errors, {warnings} warnings" + (f", {notes} info" if notes else "")
 
 
 def text(problems: list[Problem], checks: int) -> str:
@@ -33,12 +34,16 @@ def as_json(problems: list[Problem], checks: int) -> str:
     return redact(json.dumps(document, indent=2)) + "\n"
 
 
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
 def github(problems: list[Problem], checks: int) -> str:
     def escape(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     lines = [
-        f"::{p.severity} file={p.path},line={max(p.line, 1)},title={p.check}::{escape(p.message)}" for p in problems
+        f"::{GITHUB_LEVEL[p.severity]} file={p.path},line={max(p.line, 1)},title={p.check}::{escape(p.message)}"
+        for p in problems
     ]
     return redact("\n".join([*lines, summary(problems, checks)])) + "\n"
 

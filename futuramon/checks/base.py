@@ -10,7 +10,7 @@ from typing import Literal
 
 from futuramon.model import Model, Stack
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 Where = tuple[str, int]
 
 

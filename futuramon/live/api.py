@@ -117,10 +117,8 @@ def parse_time(text: str, now: float | None = None) -> float:
     now = time.time() if now is None else now
     relative = _RELATIVE.match(text.strip())
     if relative:
-        ago = relative.group(1) or ""
-        if ago and not re.fullmatch(r"(\d+(ms|[ywdhms]))+", ago):
-            raise QueryError(f"expected a duration after now- such as now-7d or now-1h30m, got {text!r}")
-        return now - duration_seconds(ago)
+        ago = relative.group(1)
+        return now - (parse_duration(ago, f"the duration in {text!r}") if ago else 0.0)
     try:
         return float(text)
     except ValueError:
@@ -130,6 +128,13 @@ def parse_time(text: str, now: float | None = None) -> float:
     except ValueError:
         raise QueryError(f"expected a time like 2026-11-03T09:00:00Z, now or now-7d, got {text!r}") from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
+def parse_duration(text: str, what: str) -> float:
+    """A Prometheus duration (1h, 30m, 1h30m) in seconds; `what` names it in the error."""
+    if not re.fullmatch(r"(\d+(ms|[ywdhms]))+", text) or not duration_seconds(text):
+        raise QueryError(f"{what} expects a duration like 1h, 30m or 7d, got {text!r}")
+    return duration_seconds(text)
 
 
 def time_range(start: str, end: str) -> tuple[float, float]:

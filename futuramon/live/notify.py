@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from futuramon.model import Routing, Stack, duration_seconds, matches
+from futuramon.model import Integration, Routing, Slack, Stack, duration_seconds, matches
 
 NFLOG_RETENTION = 120 * 3600.0  # Alertmanager's --data.retention default
 
@@ -40,7 +40,7 @@ class Firing:
 @dataclass(frozen=True)
 class Sent:
     receiver: str
-    integration: str  # "slack #channel" or "discord"
+    integration: str  # "slack #channel", "discord", "pagerduty", ...
     at: float
     firing: tuple[tuple[tuple[str, str], ...], ...]  # label sets of the firing alerts it lists
     resolved: tuple[tuple[tuple[str, str], ...], ...]
@@ -119,9 +119,7 @@ class _Inhibitions:
 def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibitions, wait: float,
             interval: float, until: float) -> list[Sent]:  # fmt: skip
     receiver = next(r for r in stack.receivers if r.name == route.receiver)
-    integrations = [(f"slack {s.channel}", s.send_resolved) for s in receiver.slack] + [
-        ("discord", d.send_resolved) for d in receiver.discord
-    ]
+    integrations = [(_integration_name(receiver.integrations, i), i.send_resolved) for i in receiver.integrations]
     arrivals = sorted(members, key=lambda a: a.start)
     logs: dict[str, _Log] = {}
     sent: list[Sent] = []
@@ -159,6 +157,15 @@ def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibiti
         group.alerts -= resolved_all
         if not group.alerts:
             group = None
+
+
+def _integration_name(integrations: list[Integration], integration: Integration) -> str:
+    """`slack #alerts-critical`, `discord`, `email 2` (the second of its kind)."""
+    kind = type(integration).__name__.lower()
+    same = [i for i in integrations if type(i) is type(integration)]
+    detail = integration.channel if isinstance(integration, Slack) else ""
+    number = str(same.index(integration) + 1) if len(same) > 1 and not detail else ""
+    return " ".join(part for part in (kind, detail, number) if part)
 
 
 def _latest(members: list[Firing], labels: tuple[tuple[str, str], ...], t: float) -> Firing:
