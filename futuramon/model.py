@@ -598,16 +598,16 @@ class Routing(Model):
     def muted_at(self, labels: dict[str, str], at: datetime) -> list[str]:
         """The receivers a label set reaches that stay silent at a moment: their route is in a mute time
         interval, or outside all of its active ones (each route's own: they are not inherited)."""
+        return [self.receiver_of(path) for path in self.matching_paths(labels) if self.silent(path[-1], at)]
+
+    def silent(self, route: Route, at: datetime) -> bool:
+        """Whether a route sends nothing at a moment: it is in one of its mute time intervals, or outside all
+        of its active ones (each route's own: they are not inherited)."""
         intervals = {interval.name: interval for interval in self.time_intervals}
-        muted = []
-        for path in self.matching_paths(labels):
-            route = path[-1]
-            if any(intervals[name].contains(at) for name in route.mute_time_intervals) or (
-                route.active_time_intervals
-                and not any(intervals[name].contains(at) for name in route.active_time_intervals)
-            ):
-                muted.append(self.receiver_of(path))
-        return muted
+        return any(intervals[name].contains(at) for name in route.mute_time_intervals) or bool(
+            route.active_time_intervals
+            and not any(intervals[name].contains(at) for name in route.active_time_intervals)
+        )
 
 
 def _descend(routes: tuple[Route, ...], labels: dict[str, str], above: tuple[Route, ...]) -> list[tuple[Route, ...]]:

@@ -1,9 +1,11 @@
 """How many notifications Alertmanager would have sent for a history of firing alerts.
 
-A replay of Alertmanager 0.28's dispatcher, in simulated time: every route an alert matches puts it in an
-aggregation group (route and group_by values). A new group is flushed `group_wait` after its first alert
-arrives, then every `group_interval`. At each flush, inhibited alerts are left out (a firing source alert
-matching the rule with the same `equal` labels, not the alert itself); when all are, nothing happens.
+A replay of Alertmanager 0.28's dispatcher, in simulated time: every route an alert is delivered by puts
+it in an aggregation group (route and its group_by values). A new group is flushed `group_wait` after its
+first alert arrives, then every `group_interval` (each route's own or inherited timers). At each flush,
+inhibited alerts are left out (a firing source alert matching the rule with the same `equal` labels, not
+the alert itself); when all are, or the route is in a mute time interval (or outside its active ones),
+nothing happens.
 Otherwise a receiver's integration is notified when (notify/notify.go, DedupStage.needsUpdate):
   - it has never been notified for this group and something fires;
   - an alert fires that was not firing in its last notification;
@@ -19,8 +21,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from futuramon.model import Integration, Routing, Slack, Stack, duration_seconds, matches
+from futuramon.model import Integration, Route, Routing, Slack, Stack, duration_seconds, matches
 
 NFLOG_RETENTION = 120 * 3600.0  # Alertmanager's --data.retention default
 
@@ -48,9 +51,13 @@ class Sent:
 
 @dataclass(frozen=True)
 class _Route:
-    key: str
+    key: str  # "route 2.1", or "root"
     receiver: str
+    group_by: tuple[str, ...]
+    wait: float
+    interval: float
     repeat: float
+    node: Route | None  # None: the root
 
 
 @dataclass
@@ -69,34 +76,41 @@ class _Group:
 
 
 def routes_for(routing: Routing, labels: dict[str, str]) -> list[_Route]:
-    """The routes an alert lands on, as Alertmanager walks the tree (first match, or on with `continue`)."""
-    root_repeat = duration_seconds(routing.repeat_interval)
-    reached = []
-    for index, route in enumerate(routing.routes, start=1):
-        if all(matches(m, labels) for m in route.matchers):
-            repeat = duration_seconds(route.repeat_interval) if route.repeat_interval else root_repeat
-            reached.append(_Route(f"route #{index}", route.receiver, repeat))
-            if not route.continue_:
-                break
-    return reached or [_Route("root", routing.receiver, root_repeat)]
+    """The routes an alert is delivered by, as Alertmanager walks the tree, with their inherited timers."""
+    numbers = {path: f"route {number}" for number, path in routing.numbered()}
+
+    def seconds(path: tuple[Route, ...], field: str) -> float:
+        return duration_seconds(routing.inherited(path, field))
+
+    return [
+        _Route(
+            numbers.get(path, "root"),
+            routing.receiver_of(path),
+            tuple(routing.inherited(path, "group_by")),
+            seconds(path, "group_wait"),
+            seconds(path, "group_interval"),
+            seconds(path, "repeat_interval"),
+            path[-1] if path else None,
+        )
+        for path in routing.matching_paths(labels) or [()]
+    ]
 
 
 def notifications(stack: Stack, alerts: list[Firing], until: float) -> list[Sent]:
     """Every message Alertmanager would have sent up to `until`, in time order."""
     routing = stack.routing
-    wait, interval = duration_seconds(routing.group_wait), duration_seconds(routing.group_interval)
     groups: dict[tuple[str, tuple[str, ...]], list[Firing]] = defaultdict(list)
     routes: dict[tuple[str, tuple[str, ...]], _Route] = {}
     for alert in alerts:
         labels = dict(alert.labels)
         for route in routes_for(routing, labels):
-            key = (route.key, tuple(labels.get(name, "") for name in routing.group_by))
+            key = (route.key, tuple(labels.get(name, "") for name in route.group_by))
             groups[key].append(alert)
             routes[key] = route
     muted = _Inhibitions(stack, alerts)
     sent: list[Sent] = []
     for key, members in groups.items():
-        sent.extend(_replay(stack, routes[key], members, muted, wait, interval, until))
+        sent.extend(_replay(stack, routes[key], members, muted, until))
     return sorted(sent, key=lambda s: (s.at, s.receiver, s.integration))
 
 
@@ -116,8 +130,7 @@ class _Inhibitions:
         )
 
 
-def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibitions, wait: float,
-            interval: float, until: float) -> list[Sent]:  # fmt: skip
+def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibitions, until: float) -> list[Sent]:
     receiver = next(r for r in stack.receivers if r.name == route.receiver)
     integrations = [(_integration_name(receiver.integrations, i), i.send_resolved) for i in receiver.integrations]
     arrivals = sorted(members, key=lambda a: a.start)
@@ -131,9 +144,9 @@ def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibiti
             if next_arrival >= len(arrivals) or arrivals[next_arrival].start > until:
                 return sent
             group = _Group(route)
-            flush = arrivals[next_arrival].start + wait
+            flush = arrivals[next_arrival].start + route.wait
         else:
-            flush += interval
+            flush += route.interval
         if flush > until:
             return sent
         while next_arrival < len(arrivals) and arrivals[next_arrival].start <= flush:
@@ -144,7 +157,8 @@ def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibiti
         visible = {labels for labels in group.alerts if not muted.muted(labels, flush)}
         firing = frozenset(visible - resolved_all)
         resolved = frozenset(visible & resolved_all)
-        for name, send_resolved in integrations if visible else []:  # all muted: the pipeline stops
+        silent = not visible or (route.node is not None and stack.routing.silent(route.node, _moment(flush)))
+        for name, send_resolved in [] if silent else integrations:  # all muted, or a muted time: nothing
             log = logs.get(name)
             if log is not None and flush - log.at > NFLOG_RETENTION:
                 log = None
@@ -157,6 +171,10 @@ def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibiti
         group.alerts -= resolved_all
         if not group.alerts:
             group = None
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _integration_name(integrations: list[Integration], integration: Integration) -> str:

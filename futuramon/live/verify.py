@@ -17,11 +17,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from futuramon import promql
 from futuramon.checks.base import Problem, Severity
+from futuramon.checks.labels import can_match, static_labels
 from futuramon.checks.lint_alerts import COUNTER_FUNCTIONS
 from futuramon.live.api import Prometheus, QueryError
-from futuramon.live.labels import result_labels
-from futuramon.model import Alert, Model, Stack, matcher_parts, matches
-from futuramon.render.text import alert_labels
+from futuramon.model import Alert, Model, Stack, matcher_parts
 
 CHECKS = ("live-metrics", "live-labels", "live-types", "live-windows", "live-unused")
 EXPOSITION_CHECK = "exposition"
@@ -113,9 +112,10 @@ class Verify:
                             "live-labels")  # fmt: skip
 
     def result(self, alert: Alert) -> frozenset[str]:
-        """The labels an alert carries when it fires: its result's, the rule's, alertname."""
-        carried = result_labels(promql_parser.parse(alert.expr), self.carried)
-        return carried | set(alert_labels(alert)) | {"alertname"}
+        """The labels an alert carries when it fires: what its expression keeps of the labels the series
+        really carry, and the rule's own."""
+        catalog = {name: tuple(self.carried(name) - {"__name__"}) for name in promql.metric_names(alert.expr)}
+        return (promql.output_labels(alert.expr, catalog) or frozenset()) | set(static_labels(alert))
 
     def _templates(self, alert: Alert) -> None:
         carried = self.result(alert)
@@ -130,22 +130,22 @@ class Verify:
         results = {a.name: self.result(a) for a in alerts}
         for rule in self.stack.routing.inhibit:
             for label in rule.equal:
-                sources = [a.name for a in alerts if _may_match(rule.source, a) and label not in results[a.name]]
-                targets = [a.name for a in alerts if _may_match(rule.target, a) and label not in results[a.name]]
-                if sources or targets:
-                    lacking = "; ".join(f"{side} {', '.join(names)}" for side, names in
-                                        (("sources", sources), ("targets", targets)) if names)  # fmt: skip
+                lacking = [a for a in alerts if label not in results[a.name]]
+                sources = [a.name for a in lacking if can_match(rule.source, a, results[a.name])]
+                targets = [a.name for a in lacking if can_match(rule.target, a, results[a.name])]
+                if sources and targets:  # a label missing on both sides counts as equal
                     message = (
-                        f"inhibit rule {_describe(rule.source, rule.target)} compares {label!r}, which these alerts "
-                        f"do not carry ({lacking}); a label missing on both sides counts as equal"
+                        f"inhibit rule {rule.describe()} compares {label!r}, which sources {', '.join(sources)} and "
+                        f"targets {', '.join(targets)} do not carry: a label missing on both sides counts as equal, "
+                        f"so those sources mute those targets whatever their {label}"
                     )
                     self.report(rule, "warning", message, "live-labels")
         everything = frozenset().union(*results.values())
-        for index, route in enumerate(self.stack.routing.routes, start=1):
-            for label in dict.fromkeys(matcher_parts(m)[0] for m in route.matchers):
+        for number, path in self.stack.routing.numbered():
+            for label in dict.fromkeys(matcher_parts(m)[0] for m in path[-1].matchers):
                 if label not in everything:
-                    message = f"route #{index} matches on {label!r}, which no alert carries"
-                    self.report(route, "warning", message, "live-labels")
+                    message = f"route {number} matches on {label!r}, which no alert carries"
+                    self.report(path[-1], "warning", message, "live-labels")
 
     def types(self) -> None:
         declared = self.prometheus.metadata()
@@ -251,12 +251,6 @@ def read_exposition(source: str) -> str:
         raise QueryError(f"cannot read the metrics file {source!r}: {error.strerror}") from None
 
 
-def _may_match(matchers: tuple[str, ...], alert: Alert) -> bool:
-    """Whether an alert can match these matchers, judged on the labels the rule itself sets."""
-    static = {**alert_labels(alert), "alertname": alert.name}
-    return all(matches(m, static) for m in matchers if matcher_parts(m)[0] in static)
-
-
 def _counter_uses(stack: Stack) -> dict[str, list[tuple[str, str]]]:
     uses: dict[str, list[tuple[str, str]]] = {}
     for e in expressions(stack):
@@ -265,10 +259,6 @@ def _counter_uses(stack: Stack) -> dict[str, list[tuple[str, str]]]:
                 for name in promql.selector_names(call.args[0]):
                     uses.setdefault(name, []).append((e.label, call.function))
     return uses
-
-
-def _describe(source: tuple[str, ...], target: tuple[str, ...]) -> str:
-    return f"{', '.join(source)} → {', '.join(target)}"
 
 
 def _seconds(value: float) -> str:

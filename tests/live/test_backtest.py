@@ -161,3 +161,17 @@ def test_cli_errors(live: Live, cli: Cli) -> None:
     code, _, err = cli("backtest", "-p", f"http://127.0.0.1:{free_port()}", *RANGE, "--specs", SPECS)
     assert code == 2 and err.startswith("error: cannot reach the Prometheus query API at http://127.0.0.1:")
     assert "Traceback" not in err
+
+
+def test_a_long_episode_repeats_after_repeat_interval(rendered: Rendered) -> None:
+    """Critical alerts repeat every 4h: at the first group_interval tick after 4h have passed since the last
+    message (Alertmanager compares with the time it logged that message, a little after its tick)."""
+    stack = rendered.stack
+    labels = full_labels(stack.alert("RedisDown"), (("cluster", "prod"), ("instance", "redis:9121")))
+    start = known.START
+    sent = notifications(stack, [Firing(labels, start, start + 5 * 3600)], start + 6 * 3600)
+    assert [(s.receiver, s.integration, s.at - start, bool(s.firing)) for s in sent if s.integration != "discord"] == [
+        ("critical", "slack #alerts-critical", 30, True),  # group_wait
+        ("critical", "slack #alerts-critical", 30 + 49 * 300, True),  # 4h5m30s: the tick at 4h0m30s is not past 4h
+        ("critical", "slack #alerts-critical", 30 + 60 * 300, False),  # resolved, at the tick after 5h
+    ]
