@@ -233,10 +233,10 @@ def backtest_command(
     """
 
     def action() -> int:
+        from futuramon import pipeline
         from futuramon.live import api, backtest
-        from futuramon.live import plot as drawing
 
-        stack = pipeline.build(specs).stack
+        stack = pipeline.load(specs)
         source = api.Prometheus(prometheus)
         first, last = api.time_range(start, end)
         chosen = backtest.select(stack, alerts or [])
@@ -246,6 +246,8 @@ def backtest_command(
         else:
             sys.stdout.write(result.text())
         if plot is not None:
+            from futuramon.live import plot as drawing
+
             drawing.draw(source, result, plot)
             typer.echo(f"plotted {len(result.alerts)} alerts into {plot}", err=True)
         return EXIT_OK
@@ -277,9 +279,10 @@ def verify_command(
     """
 
     def action() -> int:
+        from futuramon import pipeline, report
         from futuramon.live import api, verify
 
-        stack = pipeline.build(specs).stack
+        stack = pipeline.load(specs)
         seconds = api.parse_duration(window, "--window")
         problems, checks = verify.verify(api.Prometheus(prometheus), stack, specs, api.parse_time(at), seconds,
                                          metrics_url)  # fmt: skip
