@@ -10,7 +10,7 @@ import promql_parser
 from futuramon import promql
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.checks.labels import carried
-from futuramon.model import Model
+from futuramon.model import Model, Stack
 from futuramon.render.text import fill, threshold_text
 
 COUNTER_FUNCTIONS = {"rate", "irate", "increase", "resets"}
@@ -51,7 +51,7 @@ def known_metrics(ctx: Context) -> Iterator[Finding]:
     if not known:
         yield Finding((str(ctx.specs), 0), "the specs declare no Metric catalog to check expressions against")
         return
-    for subject, label, expr in _expressions(ctx):
+    for subject, label, expr in expressions(ctx.stack):
         for name in promql.metric_names(expr):
             if name not in known:
                 yield Finding(ctx.where(subject), f"{label} reads {name!r}, which is not in the metrics catalog")
@@ -59,7 +59,7 @@ def known_metrics(ctx: Context) -> Iterator[Finding]:
 
 def counter_functions(ctx: Context) -> Iterator[Finding]:
     known = ctx.stack.metric_types()
-    for subject, label, expr in _expressions(ctx):
+    for subject, label, expr in expressions(ctx.stack):
         for call in promql.calls(expr):
             if call.function not in COUNTER_FUNCTIONS:
                 continue
@@ -71,7 +71,7 @@ def counter_functions(ctx: Context) -> Iterator[Finding]:
 
 
 def histogram_quantiles(ctx: Context) -> Iterator[Finding]:
-    for subject, label, expr in _expressions(ctx):
+    for subject, label, expr in expressions(ctx.stack):
         for call in promql.calls(expr):
             if call.function != "histogram_quantile":
                 continue
@@ -91,10 +91,11 @@ def histogram_quantiles(ctx: Context) -> Iterator[Finding]:
                                                   "(sum by (..., le))")  # fmt: skip
 
 
-def _expressions(ctx: Context) -> list[tuple[Model, str, str]]:
-    found: list[tuple[Model, str, str]] = [(a, f"alert {a.name}", a.expr) for a in ctx.stack.alerts]
-    found.extend((r, f"recording {r.record}", r.expr) for r in ctx.stack.recordings)
-    for dashboard in ctx.stack.dashboards:
+def expressions(stack: Stack) -> list[tuple[Model, str, str]]:
+    """Every PromQL expression the specs hold: (the object that declares it, how to name it, the expression)."""
+    found: list[tuple[Model, str, str]] = [(a, f"alert {a.name}", a.expr) for a in stack.alerts]
+    found.extend((r, f"recording {r.record}", r.expr) for r in stack.recordings)
+    for dashboard in stack.dashboards:
         for panel in dashboard.panels:
             found.extend((panel, f"panel {panel.title!r}", query.expr) for query in panel.queries)
         found.extend((dashboard, f"annotation {a.name!r}", a.expr) for a in dashboard.annotations)

@@ -75,7 +75,7 @@ def rule_groups(groups: dict[str, Any]) -> dict[str, Any]:
             group["interval"] = duration(group["interval"])
         for rule in group["rules"]:
             rule["expr"] = expr(rule["expr"])
-            rule["for"] = duration(rule["for"])
-            if "keep_firing_for" in rule:
-                rule["keep_firing_for"] = duration(rule["keep_firing_for"])
+            for key in ("for", "keep_firing_for"):  # recording rules have neither
+                if key in rule:
+                    rule[key] = duration(rule[key])
     return compressed

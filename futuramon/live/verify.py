@@ -16,9 +16,9 @@ import promql_parser
 from prometheus_client.parser import text_string_to_metric_families
 
 from futuramon import promql
+from futuramon.checks import lint_alerts
 from futuramon.checks.base import Problem, Severity
 from futuramon.checks.labels import can_match, static_labels
-from futuramon.checks.lint_alerts import COUNTER_FUNCTIONS
 from futuramon.live.api import Prometheus, QueryError
 from futuramon.model import Alert, Model, Stack, matcher_parts
 
@@ -30,17 +30,13 @@ _TEMPLATE_LABEL = re.compile(r"\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)")
 
 @dataclass(frozen=True)
 class Expression:
-    subject: Model  # the alert or panel that declares it
+    subject: Model  # the alert, recording, panel or dashboard that declares it
     label: str  # "alert HighErrorRate", "panel 'Active Tickets'"
     expr: str
 
 
 def expressions(stack: Stack) -> list[Expression]:
-    found = [Expression(a, f"alert {a.name}", a.expr) for a in stack.alerts]
-    for dashboard in stack.dashboards:
-        for panel in dashboard.panels:
-            found.extend(Expression(panel, f"panel {panel.title!r}", q.expr) for q in panel.queries)
-    return found
+    return [Expression(*found) for found in lint_alerts.expressions(stack)]
 
 
 class Verify:
@@ -68,11 +64,14 @@ class Verify:
     # --- the checks ------------------------------------------------------------------
 
     def missing_metrics(self) -> None:
+        recorded = {r.record for r in self.stack.recordings}
         for e in expressions(self.stack):
             for name in dict.fromkeys(promql.metric_names(e.expr)):
                 if name not in self.names:
                     close = difflib.get_close_matches(name, sorted(self.names), n=1, cutoff=0.8)
                     hint = f"; did you mean {close[0]!r}?" if close else ""
+                    if name in recorded:
+                        hint = " (it is a recording of the specs: is its rule loaded into this Prometheus?)"
                     self.report(e.subject, "error", f"{e.label} reads {name!r}, which has no series{hint}",
                                 "live-metrics")  # fmt: skip
 
@@ -188,8 +187,8 @@ class Verify:
         for metric in self.stack.metrics:
             series = set(metric.series())
             if not series & read and series & self.names:
-                self.report(metric, "info", f"metric {metric.name} has series, but no alert or panel reads it",
-                            "live-unused")  # fmt: skip
+                message = f"metric {metric.name} has series, but no alert, recording or panel reads it"
+                self.report(metric, "info", message, "live-unused")
 
     def exposition(self, text: str, source: str) -> None:
         """An application's /metrics against the catalog: names, types and labels."""
@@ -255,7 +254,7 @@ def _counter_uses(stack: Stack) -> dict[str, list[tuple[str, str]]]:
     uses: dict[str, list[tuple[str, str]]] = {}
     for e in expressions(stack):
         for call in promql.calls(e.expr):
-            if call.function in COUNTER_FUNCTIONS:
+            if call.function in lint_alerts.COUNTER_FUNCTIONS:
                 for name in promql.selector_names(call.args[0]):
                     uses.setdefault(name, []).append((e.label, call.function))
     return uses

@@ -59,8 +59,8 @@ def test_labels_templates_routes_and_unused_metrics(live: Live, cli: Cli, specs_
     ) in lines
     assert "specs/routing.py:26: warning: route 1 matches on 'team', which no alert carries (live-labels)" in lines
     assert (
-        "specs/metrics.py:11: info: metric redis_commands_processed has series, but no alert or panel reads it "
-        "(live-unused)"
+        "specs/metrics.py:11: info: metric redis_commands_processed has series, but no alert, recording or panel "
+        "reads it (live-unused)"
     ) in lines
     assert lines[-1].startswith("FAILED: 5 checks, ") and lines[-1].endswith(" warnings, 1 info")
 
