@@ -55,8 +55,11 @@ def main_options(
     _state["debug"] = debug
 
 
-def run(action: Callable[[], int]) -> NoReturn:
-    """Run a command: user errors become one clear message and their exit code, never a traceback."""
+def run(action: Callable[[], int], output_format: Format | None = None) -> NoReturn:
+    """Run a command: user errors become one clear message and their exit code, never a traceback.
+
+    With a json or github `output_format`, an error that stops the run is also reported in that format on
+    stdout, so a CI gate shows it at the spec's file and line."""
     message = ""
     try:
         code = action()
@@ -66,6 +69,10 @@ def run(action: Callable[[], int]) -> NoReturn:
         if _state["debug"]:
             traceback.print_exc()
         code, message = error.exit_code, f"error: {error}"
+        if output_format not in (None, Format.text):
+            from futuramon import report
+
+            sys.stdout.write(report.failure(error, output_format.value))
     except KeyboardInterrupt:
         code, message = EXIT_INTERRUPTED, "interrupted: out/ is as it was, started processes are stopped"
     except Exception as error:  # a bug in futuramon: say so, and how to report it
@@ -89,6 +96,12 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
 @app.command()
 def render(
     specs: SpecsOption = Path("specs"),
@@ -97,6 +110,10 @@ def render(
         bool,
         typer.Option("--check", help="Write nothing; exit 1 and print a diff when out/ differs from a fresh render."),
     ] = False,
+    output_format: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="text, json or github: how errors (and --check's stale files) are shown"),
+    ] = Format.text,
 ) -> None:
     """Render the specs into out/ (atomically: all files or none)."""
 
@@ -104,6 +121,14 @@ def render(
         from futuramon import pipeline, writer
 
         rendered = pipeline.build(specs)
+        if check and output_format is not Format.text:
+            from futuramon import report
+            from futuramon.validate import check_rendered, select
+
+            checks = select(["drift", "foreign-files"], [])
+            problems = check_rendered(rendered, specs, out, checks)
+            sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
+            return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
         if check:
             for name in writer.foreign(rendered.files, out):
                 typer.echo(
@@ -124,13 +149,7 @@ def render(
             typer.echo(f"kept {_count(written.kept, 'file')} futuramon did not write: {', '.join(written.kept)}")
         return EXIT_OK
 
-    run(action)
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
+    run(action, output_format)
 
 
 @app.command("validate")
@@ -157,7 +176,7 @@ def validate_command(
         sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
         return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
 
-    run(action)
+    run(action, output_format)
 
 
 @app.command("drill")

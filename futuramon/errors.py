@@ -14,7 +14,10 @@ EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 # What a webhook URL or a chat token looks like, with or without its scheme, and what each is.
 SECRETS = [
-    (re.compile(r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[^\s'\"<>`]+"), "a Slack URL"),
+    (
+        re.compile(r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[^\s'\"<>`]+"),
+        "a Slack webhook URL",
+    ),
     (
         re.compile(r"(?:https?://)?(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/[^\s'\"<>`]+"),
         "a Discord webhook URL",
@@ -61,10 +64,20 @@ class Place:
     obj: str = ""
     field: str = ""
 
+    def path(self) -> str:
+        """The file relative to the current folder when below it, as the user would type it."""
+        return _relative(self.file)
+
+    def where(self) -> str:
+        """`specs/alerts.py:12`."""
+        return self.path() + (f":{self.line}" if self.line else "")
+
+    def what(self) -> str:
+        """`Alert 'Slow': field 'for'`."""
+        return ": ".join(p for p in (self.obj, f"field '{self.field}'" if self.field else "") if p)
+
     def prefix(self) -> str:
-        where = _relative(self.file) + (f":{self.line}" if self.line else "")
-        parts = [p for p in (where, self.obj, f"field '{self.field}'" if self.field else "") if p]
-        return ": ".join(parts)
+        return ": ".join(p for p in (self.where(), self.what()) if p)
 
 
 def _relative(file: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from futuramon import forked
-from futuramon.errors import Interrupted, Place, SpecError
+from futuramon.errors import Interrupted, Place, SpecError, redact, secret_in
 from futuramon.model import Dashboard, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
 
 COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric)
@@ -77,6 +77,7 @@ def _load(folder: Path, files: list[Path], note: forked.Note) -> Stack:
         declared.extend(_models(v for k, v in vars(module).items() if not k.startswith("_")))  # _x: a helper
     found = _unique_objects(found)
     _refuse_unreached(declared, found)
+    _refuse_secrets(found)
     return _assemble(folder, found)
 
 
@@ -156,26 +157,48 @@ def _models(values: Any) -> Iterator[Model]:
         yield from (item for item in items if isinstance(item, Model))
 
 
-def _refuse_unreached(declared: list[Model], roots: list[Any]) -> None:
-    """Every declared object is rendered: an Alert in no RuleGroup, a Panel in no Dashboard... is an error."""
-    reached: set[int] = set()
+def _walk(roots: list[Any]) -> Iterator[Model]:
+    """Every model object reachable from `roots`, each once."""
+    seen: set[int] = set()
     pending = list(roots)
     while pending:
         current = pending.pop()
-        if id(current) in reached:
-            continue
-        reached.add(id(current))
-        pending.extend(_models(dict(current).values()))
+        if id(current) not in seen:
+            seen.add(id(current))
+            yield current
+            pending.extend(_models(dict(current).values()))
+
+
+def _place(subject: Model, field: str = "") -> Place:
+    kind = type(subject).__name__
+    name = getattr(subject, "name", None) or getattr(subject, "title", None)
+    file, line = subject.origin
+    return Place(file=file, line=line or None, obj=f"{kind} {name!r}" if isinstance(name, str) else kind, field=field)
+
+
+def _refuse_unreached(declared: list[Model], roots: list[Any]) -> None:
+    """Every declared object is rendered: an Alert in no RuleGroup, a Panel in no Dashboard... is an error."""
+    reached = {id(subject) for subject in _walk(roots)}
     for subject in declared:
         if id(subject) not in reached:
-            kind = type(subject).__name__
-            name = getattr(subject, "name", None) or getattr(subject, "title", None)
-            home = _HOME.get(kind, "object the specs render")
-            file, line = subject.origin
-            raise SpecError(
-                f"declared but in no {home}: add it to one, or futuramon would silently drop it",
-                Place(file=file, line=line or None, obj=f"{kind} {name!r}" if isinstance(name, str) else kind),
-            )
+            home = _HOME.get(type(subject).__name__, "object the specs render")
+            raise SpecError(f"declared but in no {home}: add it to one, or futuramon would silently drop it",
+                            _place(subject))  # fmt: skip
+
+
+def _refuse_secrets(roots: list[Any]) -> None:
+    """No string of a spec may hold a webhook URL or a token: it would land in out/, a diff, a log."""
+    for subject in _walk(roots):
+        for field, value in dict(subject).items():
+            items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, tuple) else []
+            texts = [(field, value)] + [(f"{field}.{key}", text) for key, item in items for text in (str(key), item)]
+            for where, text in texts:
+                what = secret_in(text) if isinstance(text, str) else None
+                if what:
+                    message = f"holds {what} ({redact(text)}): secrets never belong in a spec; put it in the "
+                    raise SpecError(
+                        message + "webhook Secret and name its key in a *_file field", _place(subject, where)
+                    )
 
 
 def _unique_objects(found: list[Any]) -> list[Any]:

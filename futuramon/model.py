@@ -9,6 +9,8 @@ modules.
 from __future__ import annotations
 
 import calendar
+import difflib
+import functools
 import math
 import re
 import sys
@@ -16,7 +18,7 @@ import zlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -94,7 +96,53 @@ def _secret_file(value: str) -> str:
     return value
 
 
+def _interval(value: str) -> str:
+    if duration_seconds(value) == 0:
+        raise ValueError(f"expected an interval longer than zero, got {value!r}")
+    return value
+
+
+def _namespace(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", value):
+        raise ValueError(
+            "expected a Kubernetes namespace (a DNS-1123 label: at most 63 lowercase letters, digits and '-', "
+            f"starting and ending with a letter or digit), got {value!r}"
+        )
+    return value
+
+
+def _unit(value: str) -> str:
+    if value not in grafana_units() and not re.fullmatch(r"(prefix|suffix|si|count|currency|time|bool):.+", value):
+        close = difflib.get_close_matches(value, sorted(grafana_units()), n=3)
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+        raise ValueError(f"expected a Grafana unit id like short, percentunit, reqps or s, got {value!r}{hint}")
+    return value
+
+
+@functools.cache
+def grafana_units() -> frozenset[str]:
+    """Every unit id Grafana knows, from the pinned grafana-foundation-sdk."""
+    from grafana_foundation_sdk.models import units
+
+    return frozenset(v for k, v in vars(units).items() if not k.startswith("_") and isinstance(v, str))
+
+
+def _url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ValueError(f"expected an http(s) URL, got {value!r}")
+    return value
+
+
+def _absolute(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError(f"expected an absolute path (where Alertmanager mounts the Secret), got {value!r}")
+    return value
+
+
 Duration = Annotated[str, AfterValidator(_duration)]
+Interval = Annotated[str, AfterValidator(_duration), AfterValidator(_interval)]  # a duration that is not zero
+Unit = Annotated[str, AfterValidator(_unit)]
+URL = Annotated[str, AfterValidator(_url)]
 LabelName = Annotated[str, AfterValidator(_label_name)]
 Labels = Annotated[dict[str, str], AfterValidator(_label_names)]
 PromQL = Annotated[str, AfterValidator(_promql)]
@@ -147,6 +195,7 @@ class Model(BaseModel):
     def __init__(self, **data: Any) -> None:
         origin = _caller()
         try:
+            _refuse_booleans(type(self), data)
             super().__init__(**data)
         except ValidationError as error:
             raise spec_error(type(self).__name__, data, error).at(file=origin[0], line=origin[1]) from None
@@ -160,11 +209,26 @@ class Model(BaseModel):
         return self._origin
 
 
+def _refuse_booleans(model: type[BaseModel], data: dict[str, Any]) -> None:
+    """`threshold=True` is not 1: a boolean where a number is expected is an error (pydantic would convert it)."""
+    fields = {field.alias or name: field for name, field in model.model_fields.items()} | model.model_fields
+    for key, value in data.items():
+        field = fields.get(key)
+        kinds = {field.annotation, *get_args(field.annotation)} if field is not None else set()
+        if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
+            raise SpecError(f"expected a number, got {value!r} (a boolean)", Place(obj=_object(model.__name__, data),
+                            field=key))  # fmt: skip
+
+
+def _object(kind: str, data: dict[str, Any]) -> str:
+    name = data.get("name") or data.get("title")
+    return f"{kind} {name!r}" if isinstance(name, str) else kind
+
+
 def spec_error(kind: str, data: dict[str, Any], error: ValidationError) -> SpecError:
     """Turn pydantic's first complaint into a message that names object, field, expected, found."""
     first = error.errors(include_url=False)[0]
-    name = data.get("name") or data.get("title")
-    obj = f"{kind} {name!r}" if isinstance(name, str) else kind
+    obj = _object(kind, data)
     field = ".".join(str(part) for part in first["loc"])
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
@@ -234,7 +298,7 @@ class Alert(Model):
     description: Text
     runbook: Runbook
     panel: Text  # the title of the dashboard panel that shows the signal
-    unit: str = "short"  # a Grafana unit; also how {threshold} reads in the annotations
+    unit: Unit = "short"  # a Grafana unit; also how {threshold} reads in the annotations
     labels: Labels = {}
     tests: tuple[AlertCase, ...] = ()
 
@@ -248,6 +312,11 @@ class Alert(Model):
         problem = promql.syntax_error(self.expr)
         if problem:
             raise SpecError(f"the rule's expression is {problem}", Place(obj=f"Alert {self.name!r}", field="signal"))
+        reserved = sorted({"alertname", "severity", "category"} & set(self.labels))
+        if reserved:
+            raise SpecError(f"sets {', '.join(reserved)}, which futuramon sets from the alert itself "
+                            "(its name, severity and category fields): set those fields instead",
+                            Place(obj=f"Alert {self.name!r}", field="labels"))  # fmt: skip
 
 
 def number(value: float) -> str:
@@ -268,7 +337,7 @@ class RuleGroup(Model):
     """Rules Prometheus evaluates together, in order: the recordings first (as declared), then the alerts."""
 
     name: Text
-    interval: Duration | None = None
+    interval: Interval | None = None
     limit: int | None = Field(default=None, ge=1)  # at most this many alerts or series per evaluation
     recordings: tuple[Recording, ...] = ()
     alerts: tuple[Alert, ...] = ()
@@ -502,8 +571,8 @@ class Route(Model):
     receiver: Name | None = None  # None: the parent's receiver
     group_by: tuple[LabelName, ...] | None = None  # None: the parent's; ("...",) is not supported
     group_wait: Duration | None = None
-    group_interval: Duration | None = None
-    repeat_interval: Duration | None = None
+    group_interval: Interval | None = None
+    repeat_interval: Interval | None = None
     mute_time_intervals: tuple[Key, ...] = ()  # not inherited by child routes (Alertmanager's rule)
     active_time_intervals: tuple[Key, ...] = ()
     routes: tuple[Route, ...] = ()
@@ -559,8 +628,8 @@ class Routing(Model):
     receiver: Name  # the root route's receiver: whatever no child takes goes here
     group_by: tuple[LabelName, ...]
     group_wait: Duration
-    group_interval: Duration
-    repeat_interval: Duration
+    group_interval: Interval
+    repeat_interval: Interval
     routes: tuple[Route, ...] = ()
     time_intervals: tuple[TimeInterval, ...] = ()
     inhibit: tuple[Inhibit, ...] = ()
@@ -644,7 +713,7 @@ class Panel(Model):
     kind: PanelKind
     queries: tuple[Query, ...] = ()  # at least one, except for a text panel
     content: str = ""  # the Markdown of a text panel
-    unit: str = "short"
+    unit: Unit = "short"
     description: str = ""
     width: int = Field(default=12, ge=1, le=24)
     height: int = Field(default=8, ge=1)
@@ -665,6 +734,8 @@ class Panel(Model):
                             field="content"))  # fmt: skip
         if self.kind != "text" and not self.queries:
             raise SpecError(f"a {self.kind} panel needs at least one query", Place(obj=obj, field="queries"))
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise SpecError(f"min {self.min} is not below max {self.max}", Place(obj=obj, field="max"))
 
 
 class Row(Model):
@@ -734,7 +805,7 @@ class Dashboard(Model):
     variables: tuple[Variable, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     links: tuple[Link, ...] = ()
-    refresh: Duration = "30s"
+    refresh: Interval = "30s"
     time_from: str = "now-6h"
     tags: tuple[str, ...] = ()
     refresh_intervals: tuple[Duration, ...] = ("10s", "30s", "1m", "5m", "15m", "30m", "1h", "2h", "1d")
@@ -814,14 +885,14 @@ class Metric(Model):
 class Settings(Model):
     """House conventions: where things are deployed and linked, and the allowed label values."""
 
-    namespace: Text
+    namespace: Annotated[str, AfterValidator(_namespace)]
     labels: Labels = {}  # on every Kubernetes object
-    runbook_base_url: Text
-    grafana_url: Text
+    runbook_base_url: URL
+    grafana_url: URL
     severities: tuple[LabelName, ...] = ("critical", "warning")
     categories: tuple[LabelName, ...] = Field(min_length=1)
     secret_name: Text = "alertmanager-webhooks"
-    secret_dir: Text = "/etc/alertmanager/secrets"
+    secret_dir: Annotated[str, AfterValidator(_absolute)] = "/etc/alertmanager/secrets"
 
 
 class Stack(Model):
@@ -940,6 +1011,11 @@ class Stack(Model):
             _one_of(alert.severity, settings.severities, alert, obj, "severity")
             _one_of(alert.category, settings.categories, alert, obj, "category")
             _one_of(alert.panel, sorted(panels), alert, obj, "panel")
+            showing = [d.uid for d in self.dashboards if any(p.title == alert.panel for p in d.panels)]
+            if len(showing) > 1:
+                raise SpecError(f"links to the panel {alert.panel!r} by title, and dashboards {', '.join(showing)} "
+                                "both have a panel so titled: retitle one so the alert's dashboard_url is certain",
+                                _place(alert, obj, "panel"))  # fmt: skip
         for panel in panels.values():
             if panel.thresholds_from is not None:
                 obj = f"Panel {panel.title!r}"
@@ -959,6 +1035,35 @@ class Stack(Model):
         for case in routing.tests:
             for name in case.receivers:
                 _one_of(name, receivers, case, f"RouteCase {case.labels}", "receivers")
+        self._check_matchers_reach_alerts()
+
+    def _check_matchers_reach_alerts(self) -> None:
+        """A route or inhibit rule whose matchers no declared alert can satisfy is a typo (`severity="critcal"`).
+
+        Only the labels an alert fixes itself (alertname, severity, category, its `labels`) are checked; a
+        matcher on a label that comes from the series (service, cluster...) could match anything."""
+        fixed = [{"alertname": a.name, "severity": a.severity, "category": a.category, **a.labels} for a in self.alerts]
+
+        def reaches(matchers: Iterable[str]) -> bool:
+            parts = [(m, matcher_parts(m)[0]) for m in matchers]
+            return any(all(name not in labels or matches(m, labels) for m, name in parts) for labels in fixed)
+
+        for number, path in self.routing.numbered():
+            matchers = [m for route in path for m in route.matchers]
+            if fixed and not reaches(matchers):
+                obj = f"Route #{number} ({', '.join(path[-1].matchers)})"
+                raise SpecError(_reaches_none(matchers, fixed), _place(path[-1], obj, "matchers"))
+        for rule in self.routing.inhibit:
+            for field in ("source", "target"):
+                if fixed and not reaches(getattr(rule, field)):
+                    raise SpecError(_reaches_none(getattr(rule, field), fixed),
+                                    _place(rule, f"Inhibit {rule.describe()}", field))  # fmt: skip
+
+
+def _reaches_none(matchers: Iterable[str], fixed: list[dict[str, str]]) -> str:
+    names = sorted({matcher_parts(m)[0] for m in matchers} & {n for labels in fixed for n in labels})
+    known = "; ".join(f"{n}: {', '.join(sorted({labels[n] for labels in fixed if n in labels}))}" for n in names)
+    return f"matches no declared alert (a typo in a label value?); the alerts have {known}"
 
 
 def _place(subject: Model, obj: str, field: str) -> Place:

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 
 from futuramon.checks import Problem
-from futuramon.errors import redact
+from futuramon.errors import FuturamonError, SpecError, redact
 
 JSON_SCHEMA_VERSION = 1
 
@@ -41,11 +41,22 @@ def github(problems: list[Problem], checks: int) -> str:
     def escape(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    lines = [
-        f"::{GITHUB_LEVEL[p.severity]} file={p.path},line={max(p.line, 1)},title={p.check}::{escape(p.message)}"
-        for p in problems
-    ]
+    def where(p: Problem) -> str:
+        return f"file={p.path},line={max(p.line, 1)}," if p.path else ""
+
+    lines = [f"::{GITHUB_LEVEL[p.severity]} {where(p)}title={p.check}::{escape(p.message)}" for p in problems]
     return redact("\n".join([*lines, summary(problems, checks)])) + "\n"
+
+
+def failure(error: FuturamonError, output_format: str) -> str:
+    """An error that stopped the run before any check (a bad spec, a missing tool), as one problem in the
+    chosen format: a CI gate shows it at the spec's file and line."""
+    if isinstance(error, SpecError):
+        message = ": ".join(p for p in (error.place.what(), error.message) if p)
+        problem = Problem(error.place.path(), error.place.line or 0, "error", message, "spec")
+    else:
+        problem = Problem("", 0, "error", str(error), "futuramon")
+    return REPORTERS[output_format]([problem], 0)
 
 
 REPORTERS = {"text": text, "json": as_json, "github": github}

@@ -146,6 +146,98 @@ CASES = {
         "ROUTING = Routing(",
         ["spec.py:29:", "Inhibit: declared but in no Routing's inhibit"],
     ),
+    "boolean threshold": (
+        "threshold=2,",
+        "threshold=True,",
+        ["Alert 'Slow'", "field 'threshold'", "expected a number, got True (a boolean)"],
+    ),
+    "boolean panel width": (
+        'Panel(title="Up", kind="stat",',
+        'Panel(title="Up", kind="stat", width=True,',
+        ["Panel 'Up'", "field 'width'", "expected a number, got True (a boolean)"],
+    ),
+    "label that sets severity": (
+        'summary="Slow",',
+        'summary="Slow", labels={"severity": "info"},',
+        ["spec.py:14:", "Alert 'Slow'", "field 'labels'", "sets severity, which futuramon sets"],
+    ),
+    "label that sets alertname": (
+        'summary="Slow",',
+        'summary="Slow", labels={"alertname": "Other"},',
+        ["Alert 'Slow'", "field 'labels'", "sets alertname"],
+    ),
+    "namespace not a DNS-1123 label": (
+        'namespace="shop"',
+        'namespace="FuturaTickets_Prod"',
+        ["spec.py:4:", "Settings", "field 'namespace'", "DNS-1123 label", "got 'FuturaTickets_Prod'"],
+    ),
+    "unknown grafana unit on an alert": (
+        'summary="Slow",',
+        'summary="Slow", unit="precentunit",',
+        ["Alert 'Slow'", "field 'unit'", "expected a Grafana unit id", "did you mean 'percentunit'"],
+    ),
+    "unknown grafana unit on a panel": (
+        'Panel(title="Up", kind="stat",',
+        'Panel(title="Up", kind="stat", unit="secs",',
+        ["Panel 'Up'", "field 'unit'", "got 'secs'"],
+    ),
+    "route whose matcher matches no alert": (
+        "route('severity=\"warning\"'",
+        "route('severity=\"warnnig\"'",
+        [
+            "spec.py:30:",
+            'Route #1 (severity="warnnig")',
+            "field 'matchers'",
+            "matches no declared alert",
+            "the alerts have severity: critical, warning",
+        ],
+    ),
+    "inhibit source that matches no alert": (
+        "source=('severity=\"critical\"',)",
+        "source=('severity=\"critcal\"',)",
+        ["spec.py:31:", 'Inhibit severity="critcal" → severity="warning"', "field 'source'", "matches no declared"],
+    ),
+    "inhibit target that matches no alert": (
+        "target=('severity=\"warning\"',)",
+        "target=('alertname=\"Slwo\"',)",
+        ["Inhibit", "field 'target'", "matches no declared alert", "alertname: ApiDown, Slow"],
+    ),
+    "panel title in two dashboards": (
+        "BOARD = Dashboard(",
+        'OTHER = Dashboard(uid="other", title="Other", panels=(Panel(title="Up", kind="stat", '
+        'queries=(Query(expr="sum(up)"),)),))\nBOARD = Dashboard(',
+        ["spec.py:9:", "Alert 'ApiDown'", "field 'panel'", "dashboards other, shop both have a panel so titled"],
+    ),
+    "zero repeat_interval": (
+        'repeat_interval="4h"',
+        'repeat_interval="0s"',
+        ["Routing", "field 'repeat_interval'", "expected an interval longer than zero, got '0s'"],
+    ),
+    "zero group_interval": (
+        'group_interval="5m"',
+        'group_interval="0m"',
+        ["Routing", "field 'group_interval'", "longer than zero"],
+    ),
+    "grafana url without scheme": (
+        'grafana_url="https://grafana.example.com"',
+        'grafana_url="grafana.example.com"',
+        ["Settings", "field 'grafana_url'", "expected an http(s) URL"],
+    ),
+    "relative secret_dir": (
+        'categories=("platform",))',
+        'categories=("platform",), secret_dir="secrets")',
+        ["Settings", "field 'secret_dir'", "expected an absolute path"],
+    ),
+    "panel min not below max": (
+        'Panel(title="Up", kind="stat",',
+        'Panel(title="Up", kind="stat", min=5, max=1,',
+        ["Panel 'Up'", "field 'max'", "min 5.0 is not below max 1.0"],
+    ),
+    "webhook url without scheme as webhook_file": (
+        'webhook_file="slack-webhook-url"',
+        'webhook_file="hooks.slack.com/services/T000/B000/XXXXXXXX"',
+        ["Slack", "field 'webhook_file'", "<redacted>"],
+    ),
     "no settings": ("SETTINGS = Settings(", "_ = dict(", ["exactly one Settings, found 0"]),
 }
 

@@ -13,6 +13,7 @@ import pytest
 
 from futuramon import report, writer
 from futuramon.checks import REGISTRY
+from futuramon.errors import SpecError
 from futuramon.pipeline import build
 from futuramon.validate import check_rendered, validate
 
@@ -145,13 +146,13 @@ def test_a_webhook_url_pasted_into_a_receiver_is_refused(cli: Cli, specs_copy: P
     assert "hooks.slack.com" not in output, "the secret itself must not be echoed"
 
 
-def test_a_secret_in_the_output_is_caught(tmp_path: Path, specs_copy: Path) -> None:
+def test_a_secret_in_the_specs_is_refused_before_any_output(tmp_path: Path, specs_copy: Path) -> None:
     _edit(specs_copy, "alerts.py", 'summary="No orders in the last hour"',
           'summary="No orders, see https://hooks.slack.com/services/T0/B0/XXXX"')  # fmt: skip
-    problems = validate(specs_copy, OUT, [c for c in REGISTRY if c.name == "no-secrets"])
-    assert problems and all(p.check == "no-secrets" for p in problems)
-    paths = {p.path for p in problems}
-    assert {"out/prometheus/alert-rules.yaml", "out/k8s/prometheus/alert-rules.yaml"} <= paths
+    with pytest.raises(SpecError) as refused:
+        validate(specs_copy, OUT, [c for c in REGISTRY if c.name == "no-secrets"])
+    assert "field 'summary': holds a Slack webhook URL" in str(refused.value)
+    assert "hooks.slack.com" not in str(refused.value)
 
 
 def test_a_stale_out_is_drift(cli: Cli, tmp_path: Path, specs_copy: Path) -> None:

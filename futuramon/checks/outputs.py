@@ -9,14 +9,13 @@ import kubernetes_validate
 import yaml
 
 from futuramon.checks.base import Check, Context, Finding
+from futuramon.errors import SECRETS
 
 # `kubectl apply` stores the object in an annotation, which must stay under 256 KiB.
 APPLY_LIMIT = 256 * 1024
 KUBERNETES_VERSION = "1.30.0"
 _SECRETS = [
-    (re.compile(r"https://hooks\.slack\.com/services/\S+"), "a Slack webhook URL"),
-    (re.compile(r"https://(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/\S+"), "a Discord webhook URL"),
-    (re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    *SECRETS,
     (re.compile(r"(?<![\w.-])(?:api_url|webhook_url|url):\s*['\"]?https?://"), "an inline webhook URL"),
     (re.compile(r"(?<![\w.-])(?:routing_key|service_key|api_key|auth_password|auth_secret):\s*\S"), "an inline key"),
 ]
