@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import re2
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from futuramon import promql
@@ -79,10 +80,22 @@ def _matcher(value: str) -> str:
     _, op, pattern = matcher_parts(value)
     if op in ("=~", "!~"):
         try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"the regular expression in {value!r} does not compile: {error}") from None
+            _regex(pattern)
+        except re2.error as error:
+            reason = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+            raise ValueError(f"the regular expression in {value!r} does not compile as RE2, the syntax Alertmanager "
+                             f"uses (no look-arounds, no backreferences): {reason}") from None  # fmt: skip
     return value
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the error is raised, and reported with the matcher; nothing on stderr
+
+
+@functools.cache
+def _regex(pattern: str) -> Any:
+    """A matcher's regular expression as Alertmanager compiles it: RE2 (Go's regexp), anchored at both ends."""
+    return re2.compile(f"^(?:{pattern})$", _RE2_OPTIONS)
 
 
 def _secret_file(value: str) -> str:
@@ -167,7 +180,7 @@ def matches(matcher: str, labels: dict[str, str]) -> bool:
     actual = labels.get(name, "")
     if op in ("=", "!="):
         return (actual == value) == (op == "=")
-    return bool(re.fullmatch(value, actual)) == (op == "=~")
+    return (_regex(value).search(actual) is not None) == (op == "=~")
 
 
 # --- the base of every model ----------------------------------------------------
@@ -616,11 +629,15 @@ class Inhibit(Model):
         return f"{', '.join(self.source)} → {', '.join(self.target)} (equal {', '.join(self.equal)})"
 
     def inhibits(self, source: dict[str, str], target: dict[str, str]) -> bool:
-        """Alertmanager's rule: a label missing on both sides counts as equal (both are empty)."""
+        """Alertmanager's rule: a label missing on both sides counts as equal (both are empty); and when the
+        target matches the source matchers too, a source that also matches the target matchers does not count
+        (two alerts that each match both sides never mute each other)."""
+        both_sides = all(matches(m, target) for m in self.source) and all(matches(m, source) for m in self.target)
         return (
             all(matches(m, source) for m in self.source)
             and all(matches(m, target) for m in self.target)
             and all(source.get(label, "") == target.get(label, "") for label in self.equal)
+            and not both_sides
         )
 
 

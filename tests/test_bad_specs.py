@@ -106,7 +106,17 @@ CASES = {
     "matcher with a broken regex": (
         "route('severity=\"warning\"'",
         "route('team=~\"(\"'",
-        ["Route", "field 'matchers.0'", "does not compile"],
+        ["Route", "field 'matchers.0'", "does not compile as RE2"],
+    ),
+    "matcher with a look-around": (
+        "route('severity=\"warning\"'",
+        "route('team=~\"(?!db).*\"'",
+        [
+            "Route",
+            "field 'matchers.0'",
+            "does not compile as RE2, the syntax Alertmanager uses (no look-arounds",
+            "invalid perl operator: (?!",
+        ],
     ),
     "sys.exit in a spec": (
         "BOOK = runbook(",
