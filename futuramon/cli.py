@@ -274,6 +274,28 @@ def backtest_command(
     run(action)
 
 
+@app.command("import")
+def import_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Rule files (plain or PrometheusRule), an alertmanager.yml, Grafana dashboard JSON."),
+    ],
+    to: Annotated[Path, typer.Option("--to", help="New folder for the spec modules.")] = Path("specs"),
+    namespace: Annotated[str, typer.Option("--namespace", help="Namespace of the Kubernetes objects.")] = "monitoring",
+) -> None:
+    """Turn existing rules, Alertmanager config and dashboards into spec modules (nothing is overwritten)."""
+
+    def action() -> int:
+        from futuramon.importer import import_files
+
+        written = import_files(files, to, namespace)
+        typer.echo(f"wrote {', '.join(str(p) for p in written)}: review the TODOs and comments, then "
+                   f"`futuramon render --specs {to}`")  # fmt: skip
+        return EXIT_OK
+
+    run(action)
+
+
 @app.command("verify")
 def verify_command(
     prometheus: PrometheusOption,

@@ -41,6 +41,7 @@ from futuramon.model import (
     TimeInterval,
     TimePeriod,
     Variable,
+    VerbatimRule,
     Webhook,
 )
 
@@ -76,6 +77,7 @@ __all__ = [
     "TimeInterval",
     "TimePeriod",
     "Variable",
+    "VerbatimRule",
     "Webhook",
     "alert",
     "fires",

@@ -346,17 +346,37 @@ class Recording(Model):
     labels: Labels = {}
 
 
+class VerbatimRule(Model):
+    """An alerting or recording rule kept exactly as it was written elsewhere (what `futuramon import` cannot
+    express as an `alert` or a `Recording`): rendered as is, outside futuramon's checks, with no panel, runbook
+    page or test cases."""
+
+    alert: str | None = None
+    record: str | None = None
+    expr: PromQL
+    for_: Duration | None = Field(default=None, alias="for")
+    keep_firing_for: Duration | None = None
+    labels: Labels = {}
+    annotations: dict[str, str] = {}
+
+    def model_post_init(self, context: Any, /) -> None:
+        if (self.alert is None) == (self.record is None):
+            raise SpecError("a rule is either an `alert` or a `record`", Place(obj="VerbatimRule", field="alert"))
+
+
 class RuleGroup(Model):
-    """Rules Prometheus evaluates together, in order: the recordings first (as declared), then the alerts."""
+    """Rules Prometheus evaluates together, in order: the recordings first (as declared), then the alerts,
+    then the verbatim rules."""
 
     name: Text
     interval: Interval | None = None
     limit: int | None = Field(default=None, ge=1)  # at most this many alerts or series per evaluation
     recordings: tuple[Recording, ...] = ()
     alerts: tuple[Alert, ...] = ()
+    verbatim: tuple[VerbatimRule, ...] = ()
 
     def model_post_init(self, context: Any, /) -> None:
-        if not self.recordings and not self.alerts:
+        if not self.recordings and not self.alerts and not self.verbatim:
             raise SpecError("a rule group needs at least one recording or alert, it has none",
                             Place(obj=f"RuleGroup {self.name!r}", field="alerts"))  # fmt: skip
 

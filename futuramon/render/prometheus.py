@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from futuramon.model import Alert, Recording, RuleGroup, Stack
+from futuramon.model import Alert, Recording, RuleGroup, Stack, VerbatimRule
 from futuramon.render.text import alert_annotations, alert_labels
 
 
 def rule_groups(stack: Stack) -> dict[str, Any]:
-    return {"groups": [_group(stack, group, group.recordings, group.alerts) for group in stack.rule_groups]}
+    return {
+        "groups": [_group(stack, group, group.recordings, group.alerts, group.verbatim) for group in stack.rule_groups]
+    }
 
 
 def rule_alone(stack: Stack, group: RuleGroup, alert: Alert) -> dict[str, Any]:
@@ -24,14 +26,32 @@ def group_of(stack: Stack, alert: Alert) -> RuleGroup:
 
 
 def _group(
-    stack: Stack, group: RuleGroup, recordings: tuple[Recording, ...], alerts: tuple[Alert, ...]
+    stack: Stack,
+    group: RuleGroup,
+    recordings: tuple[Recording, ...],
+    alerts: tuple[Alert, ...],
+    verbatim: tuple[VerbatimRule, ...] = (),
 ) -> dict[str, Any]:
     rendered: dict[str, Any] = {"name": group.name}
     if group.interval:
         rendered["interval"] = group.interval
     if group.limit:
         rendered["limit"] = group.limit
-    rendered["rules"] = [_recording(recording) for recording in recordings] + [_alert(stack, alert) for alert in alerts]
+    rendered["rules"] = [
+        *[_recording(recording) for recording in recordings],
+        *[_alert(stack, alert) for alert in alerts],
+        *[_verbatim(alert) for alert in verbatim],
+    ]
+    return rendered
+
+
+def _verbatim(rule: VerbatimRule) -> dict[str, Any]:
+    rendered: dict[str, Any] = {"alert": rule.alert} if rule.alert else {"record": rule.record}
+    rendered["expr"] = rule.expr
+    for key, value in (("for", rule.for_), ("keep_firing_for", rule.keep_firing_for),
+                       ("labels", rule.labels), ("annotations", rule.annotations)):  # fmt: skip
+        if value:
+            rendered[key] = dict(value) if isinstance(value, dict) else value
     return rendered
 
 
