@@ -100,9 +100,10 @@ def _header(doc: str, names: list[str]) -> str:
 def _rules_module(groups: list[rules.ImportedGroup], files: list[Path]) -> str:
     book = rules.PLACEHOLDER
     steps = [Call("step", [c.say]) for c in book.investigation]
-    body = [assignment("TODO_RUNBOOK", Call("runbook", [book.symptom, steps, list(book.resolution)]))]
+    with_alerts = any(imported.group.alerts for imported in groups)
+    body = [assignment("TODO_RUNBOOK", Call("runbook", [book.symptom, steps, list(book.resolution)]))] * with_alerts
     taken = {"TODO_RUNBOOK"}
-    names = {"RuleGroup", "runbook", "step"}
+    names = {"RuleGroup"} | ({"runbook", "step"} if with_alerts else set())
     for imported in groups:
         group = imported.group
         alert_names = []
