@@ -22,6 +22,7 @@ from futuramon.importer.source import Call, Code, as_call, assignment, comment, 
 from futuramon.loader import load
 from futuramon.model import Alert, Settings
 
+MODULES = ("settings.py", "rules.py", "routing.py", "dashboards.py")
 PLACEHOLDER_ROUTING = """\
 # No alertmanager.yml was imported: one receiver to fill in (a generic webhook whose URL is the key
 # `alertmanager-webhook-url` of the Secret), which every alert reaches.
@@ -33,6 +34,9 @@ ROUTING = Routing(receiver="default", group_by=("alertname",), group_wait="30s",
 
 def import_files(files: list[Path], folder: Path, namespace: str) -> list[Path]:
     """Write spec modules for `files` into `folder` (which must not hold them yet); the paths written."""
+    existing = [name for name in MODULES if (folder / name).exists()]
+    if existing:
+        raise SpecError(f"{folder} already holds {', '.join(existing)}: import into a new folder (nothing written)")
     documents = {file: _read(file) for file in files}
     dashboards = [(f, d) for f, docs in documents.items() for d in docs if isinstance(d, dict) and "panels" in d]
     configs = [(f, d) for f, docs in documents.items() for d in docs if isinstance(d, dict) and "route" in d]
@@ -172,15 +176,15 @@ def _thresholds_from(document: dict[str, Any], alerts: list[Alert]) -> dict[str,
 def _settings_module(found: rules.Found, namespace: str, secret_dir: str | None) -> str:
     fields: dict[str, Any] = {
         "namespace": namespace,
-        "runbook_base_url": _one(found.runbook_base, "https://runbooks.example.com  TODO"),
-        "grafana_url": _one(found.grafana, "https://grafana.example.com  TODO"),
+        "runbook_base_url": _one(found.runbook_base, "https://runbooks.example.com"),
+        "grafana_url": _one(found.grafana, "https://grafana.example.com"),
         "severities": tuple(found.severities or ("critical", "warning")),
         "categories": tuple(found.categories or ("platform",)),
     }
     if secret_dir:
         fields["secret_dir"] = secret_dir
     settings = Settings(**fields)
-    doc = "House conventions, imported by `futuramon import`: check the namespace and the URLs."
+    doc = "House conventions, imported by `futuramon import`: check the namespace and the URLs (example.com: TODO)."
     return _header(doc, ["Settings"]) + assignment("SETTINGS", settings)
 
 
@@ -189,9 +193,6 @@ def _one(values: set[str], fallback: str) -> str:
 
 
 def _write(modules: dict[str, str], folder: Path) -> list[Path]:
-    existing = [name for name in modules if (folder / name).exists()]
-    if existing:
-        raise SpecError(f"{folder} already holds {', '.join(existing)}: import into a new folder (nothing written)")
     with tempfile.TemporaryDirectory(prefix="futuramon-import-") as scratch:
         trial = Path(scratch) / "specs"
         trial.mkdir()
