@@ -296,6 +296,36 @@ def import_command(
     run(action)
 
 
+@app.command("tune")
+def tune_command(
+    alert: Annotated[str, typer.Argument(help="The alert to tune (see `futuramon list alerts`).")],
+    prometheus: PrometheusOption,
+    target: Annotated[int, typer.Option("--target", "-n", min=0, help="Fire at most this many times over the range.")],
+    start: FromOption = "now-30d",
+    end: ToOption = "now",
+    specs: SpecsOption = Path("specs"),
+) -> None:
+    """Show the alert's signal over real history (percentiles) and the threshold at which it would have fired
+    at most --target times, with the episodes that change; prints the spec line to edit (never edits it).
+
+    Exit 0 when a threshold was found, 1 when none within the signal's values fires that rarely, 2 when the
+    query API cannot be read.
+    """
+
+    def action() -> int:
+        from futuramon import pipeline
+        from futuramon.live import api, backtest, tune
+
+        stack = pipeline.load(specs)
+        (chosen,) = backtest.select(stack, [alert])
+        first, last = api.time_range(start, end)
+        result = tune.tune(api.Prometheus(prometheus), stack, specs, chosen, first, last, target)
+        sys.stdout.write(result.text())
+        return EXIT_OK if result.suggested is not None else EXIT_FAILED
+
+    run(action)
+
+
 @app.command("verify")
 def verify_command(
     prometheus: PrometheusOption,

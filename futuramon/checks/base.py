@@ -31,6 +31,13 @@ class Problem:
     check: str
 
 
+def spec_location(subject: Model, specs: Path) -> Where:
+    """The spec file (relative to the specs' parent when possible) and line that declared an object."""
+    file, line = subject.origin
+    path, parent = Path(file).resolve(), specs.resolve().parent
+    return (path.relative_to(parent).as_posix() if path.is_relative_to(parent) else file), line
+
+
 @dataclass(frozen=True)
 class Context:
     """A render held in memory, written once to `workdir` for the tools, and how it differs from `out`."""
@@ -45,10 +52,7 @@ class Context:
     foreign: tuple[str, ...] = ()  # files in the committed out/ that futuramon did not write
 
     def where(self, subject: Model) -> Where:
-        """The spec file (relative to the specs' parent when possible) and line that declared an object."""
-        file, line = subject.origin
-        path, parent = Path(file).resolve(), self.specs.resolve().parent
-        return (path.relative_to(parent).as_posix() if path.is_relative_to(parent) else file), line
+        return spec_location(subject, self.specs)
 
 
 @dataclass(frozen=True)

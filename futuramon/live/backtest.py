@@ -53,7 +53,7 @@ class Backtest:
                 {
                     "alert": h.alert.name,
                     "expr": h.alert.expr,
-                    "evaluation_interval": _duration_text(h.interval),
+                    "evaluation_interval": duration_text(h.interval),
                     "for": h.alert.for_,
                     "keep_firing_for": h.alert.keep_firing_for,
                     "episodes": [
@@ -81,13 +81,13 @@ class Backtest:
             sent = ", ".join(f"{r} {n}" for r, n in h.notifications().items()) or "none"
             lines = [
                 f"{alert.name} ({alert.op} {threshold_text(alert)} for {alert.for_}{keep}, every "
-                f"{_duration_text(h.interval)}): {_plural(len(h.episodes), 'episode')}, firing "
-                f"{_duration_text(h.firing_seconds(self.end))}; notifications: {sent}"
+                f"{duration_text(h.interval)}): {plural(len(h.episodes), 'episode')}, firing "
+                f"{duration_text(h.firing_seconds(self.end))}; notifications: {sent}"
             ]
             for labels, e in h.episodes:
                 end = iso(e.end) if e.end is not None else "(still firing)"
-                length = _duration_text((e.end if e.end is not None else self.end) - e.start)
-                lines.append(f"  {iso(e.start)} → {end}  {length:>7}  {_labels_text(labels)}")
+                length = duration_text((e.end if e.end is not None else self.end) - e.start)
+                lines.append(f"  {iso(e.start)} → {end}  {length:>7}  {labels_text(labels)}")
             lines.extend(f"  no data: {name} has no series in this range" for name in h.no_data)
             blocks.append("\n".join(lines))
         total = Counter[str]()
@@ -96,8 +96,8 @@ class Backtest:
         summary = ", ".join(f"{r} {n}" for r, n in sorted(total.items())) or "none"
         fired = sum(len(h.episodes) for h in self.alerts)
         return "\n".join(blocks) + (
-            f"\n\n{iso(self.start)} → {iso(self.end)}: {_plural(len(self.alerts), 'alert')}, "
-            f"{_plural(fired, 'episode')}; "
+            f"\n\n{iso(self.start)} → {iso(self.end)}: {plural(len(self.alerts), 'alert')}, "
+            f"{plural(fired, 'episode')}; "
             f"notifications: {summary}\n"
         )
 
@@ -156,15 +156,15 @@ def backtest(prometheus: Prometheus, stack: Stack, alerts: list[Alert], start: f
     return Backtest(start, end, histories)
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def _labels_text(labels: Labels) -> str:
+def labels_text(labels: Labels) -> str:
     return "{" + ", ".join(f'{k}="{v}"' for k, v in labels) + "}"
 
 
-def _duration_text(seconds: float) -> str:
+def duration_text(seconds: float) -> str:
     """3h12m, 45m, 30s: as Prometheus writes durations."""
     seconds = round(seconds)
     if seconds == 0:

@@ -8,7 +8,7 @@ from typing import Any
 
 from futuramon.errors import FuturamonError, OutputError
 from futuramon.live.api import Prometheus, iso
-from futuramon.live.backtest import AlertHistory, Backtest
+from futuramon.live.backtest import AlertHistory, Backtest, plural
 from futuramon.render.text import threshold_text
 
 
@@ -56,7 +56,7 @@ def _panel(prometheus: Prometheus, result: Backtest, history: AlertHistory, ax: 
         ax.axvspan(*span, color="tab:red", alpha=0.15, linewidth=0)
         ax.axvspan(*span, ymin=0, ymax=0.05, color="tab:red", alpha=0.9, linewidth=0)  # the firing strip
     sent = sum(history.notifications().values())
-    note = "no data" if not signal else f"{len(history.episodes)} episodes, {sent} notifications"
+    note = "no data" if not signal else f"{plural(len(history.episodes), 'episode')}, {plural(sent, 'notification')}"
     ax.set_title(f"{alert.name}: {alert.op} {threshold_text(alert)} for {alert.for_}  ({note})", loc="left",
                  fontsize=10)  # fmt: skip
     if not signal:

@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from futuramon import promql
 from futuramon.checks import lint_alerts
-from futuramon.checks.base import Problem, Severity
+from futuramon.checks.base import Problem, Severity, spec_location
 from futuramon.checks.labels import can_match, static_labels
 from futuramon.live.api import Prometheus, QueryError
 from futuramon.model import Alert, Model, Stack, matcher_parts
@@ -56,10 +56,8 @@ class Verify:
         return self._labels[metric]
 
     def report(self, subject: Model, severity: Severity, message: str, check: str) -> None:
-        file, line = subject.origin
-        path, parent = Path(file).resolve(), self.specs.resolve().parent
-        where = path.relative_to(parent).as_posix() if path.is_relative_to(parent) else file
-        self.problems.append(Problem(where, line, severity, message, check))
+        path, line = spec_location(subject, self.specs)
+        self.problems.append(Problem(path, line, severity, message, check))
 
     # --- the checks ------------------------------------------------------------------
 
