@@ -76,8 +76,9 @@ def _load(folder: Path, files: list[Path], note: forked.Note) -> Stack:
         found.extend(_collect(vars(module).values()))
         declared.extend(_models(v for k, v in vars(module).items() if not k.startswith("_")))  # _x: a helper
     found = _unique_objects(found)
-    _refuse_unreached(declared, found)
-    _refuse_secrets(found)
+    reached = list(_walk(found))
+    _refuse_unreached(declared, reached)
+    _refuse_secrets(reached)
     return _assemble(folder, found)
 
 
@@ -166,7 +167,7 @@ def _walk(roots: list[Any]) -> Iterator[Model]:
         if id(current) not in seen:
             seen.add(id(current))
             yield current
-            pending.extend(_models(dict(current).values()))
+            pending.extend(_models(vars(current).values()))
 
 
 def _place(subject: Model, field: str = "") -> Place:
@@ -176,20 +177,20 @@ def _place(subject: Model, field: str = "") -> Place:
     return Place(file=file, line=line or None, obj=f"{kind} {name!r}" if isinstance(name, str) else kind, field=field)
 
 
-def _refuse_unreached(declared: list[Model], roots: list[Any]) -> None:
+def _refuse_unreached(declared: list[Model], reached: list[Model]) -> None:
     """Every declared object is rendered: an Alert in no RuleGroup, a Panel in no Dashboard... is an error."""
-    reached = {id(subject) for subject in _walk(roots)}
+    rendered = {id(subject) for subject in reached}
     for subject in declared:
-        if id(subject) not in reached:
+        if id(subject) not in rendered:
             home = _HOME.get(type(subject).__name__, "object the specs render")
             raise SpecError(f"declared but in no {home}: add it to one, or futuramon would silently drop it",
                             _place(subject))  # fmt: skip
 
 
-def _refuse_secrets(roots: list[Any]) -> None:
+def _refuse_secrets(reached: list[Model]) -> None:
     """No string of a spec may hold a webhook URL or a token: it would land in out/, a diff, a log."""
-    for subject in _walk(roots):
-        for field, value in dict(subject).items():
+    for subject in reached:
+        for field, value in vars(subject).items():
             items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, tuple) else []
             texts = [(field, value)] + [(f"{field}.{key}", text) for key, item in items for text in (str(key), item)]
             for where, text in texts:

@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 
 from futuramon import promql
 from futuramon.errors import Place, SpecError
+from futuramon.grafana_units import UNITS
 
 # --- field types ----------------------------------------------------------------
 
@@ -125,19 +126,11 @@ def _namespace(value: str) -> str:
 
 
 def _unit(value: str) -> str:
-    if value not in grafana_units() and not re.fullmatch(r"(prefix|suffix|si|count|currency|time|bool):.+", value):
-        close = difflib.get_close_matches(value, sorted(grafana_units()), n=3)
+    if value not in UNITS and not re.fullmatch(r"(prefix|suffix|si|count|currency|time|bool):.+", value):
+        close = difflib.get_close_matches(value, sorted(UNITS), n=3)
         hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise ValueError(f"expected a Grafana unit id like short, percentunit, reqps or s, got {value!r}{hint}")
     return value
-
-
-@functools.cache
-def grafana_units() -> frozenset[str]:
-    """Every unit id Grafana knows, from the pinned grafana-foundation-sdk."""
-    from grafana_foundation_sdk.models import units
-
-    return frozenset(v for k, v in vars(units).items() if not k.startswith("_") and isinstance(v, str))
 
 
 def _url(value: str) -> str:
@@ -224,13 +217,21 @@ class Model(BaseModel):
 
 def _refuse_booleans(model: type[BaseModel], data: dict[str, Any]) -> None:
     """`threshold=True` is not 1: a boolean where a number is expected is an error (pydantic would convert it)."""
-    fields = {field.alias or name: field for name, field in model.model_fields.items()} | model.model_fields
-    for key, value in data.items():
-        field = fields.get(key)
-        kinds = {field.annotation, *get_args(field.annotation)} if field is not None else set()
-        if isinstance(value, bool) and bool not in kinds and kinds & {int, float}:
-            raise SpecError(f"expected a number, got {value!r} (a boolean)", Place(obj=_object(model.__name__, data),
-                            field=key))  # fmt: skip
+    for key in _number_fields(model) & data.keys():
+        if isinstance(data[key], bool):
+            raise SpecError(f"expected a number, got {data[key]!r} (a boolean)",
+                            Place(obj=_object(model.__name__, data), field=key))  # fmt: skip
+
+
+@functools.cache
+def _number_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields (by name and alias) that hold a number and do not accept a boolean."""
+    found = set()
+    for name, field in model.model_fields.items():
+        kinds = {field.annotation, *get_args(field.annotation)}
+        if bool not in kinds and kinds & {int, float}:
+            found |= {name, field.alias or name}
+    return frozenset(found)
 
 
 def _object(kind: str, data: dict[str, Any]) -> str:

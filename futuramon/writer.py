@@ -88,20 +88,23 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path) -> Written:
     present = read(folder)
     ours = set(present) & set(files) if owned is None else owned  # no manifest yet: adopt an earlier render
     _refuse_overwrite(out, wanted, present, ours)
-    changed = sorted(p for p, data in wanted.items() if _bytes(folder / p) != data)
+    changed = sorted(p for p, data in wanted.items() if present.get(p) != data)  # unchanged bytes stay untouched
     removed = sorted(p for p in ours - set(wanted) if p in present)
     kept = sorted(set(present) - ours - set(wanted))
     try:
         (staging / "new").mkdir(parents=True)
         (staging / ".gitignore").write_text("*\n")
+        made: set[Path] = set()
         for relative in changed:
             target = staging / "new" / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             with open(target, "wb") as handle:
                 handle.write(wanted[relative])
         _sync(staging)
         with _signals_held() as pending:
-            _commit(folder, staging, changed, removed)
+            _commit(folder, staging, [(p, p in present) for p in changed], removed)
         if pending:
             raise Interrupted(f"interrupted: {out} was already written, it holds the new render (complete)")
     finally:
@@ -109,22 +112,30 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path) -> Written:
     return Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
 
 
-def _commit(folder: Path, staging: Path, changed: list[str], removed: list[str]) -> None:
-    """Move the staged files into place and the removed ones aside; undo every move if one fails."""
+def _commit(folder: Path, staging: Path, changed: list[tuple[str, bool]], removed: list[str]) -> None:
+    """Move the staged files into place (`changed`: path, whether it exists now) and the removed ones aside;
+    undo every move if one fails."""
     moves: list[tuple[Path, Path]] = []
     made: list[Path] = []
+    ready = {folder}
 
     def move(source: Path, target: Path) -> None:
-        for parent in reversed([p for p in target.parents if p != folder and folder in p.parents]):
-            if not parent.exists():
+        missing = []
+        for parent in target.parents:
+            if parent in ready:
+                break
+            missing.append(parent)
+        for parent in reversed(missing):
+            if not parent.is_dir():
                 parent.mkdir()
                 made.append(parent)
+            ready.add(parent)
         source.rename(target)
         moves.append((source, target))
 
     try:
-        for relative in changed:
-            if (folder / relative).exists():
+        for relative, exists in changed:
+            if exists:
                 move(folder / relative, staging / "old" / relative)
             move(staging / "new" / relative, folder / relative)
         for relative in removed:
@@ -250,13 +261,13 @@ def manifest(folder: Path) -> set[str] | None:
 
 def read(out: Path) -> dict[str, bytes]:
     """The files in `out` now (relative path → bytes), the manifest included, a render's staging folder not."""
-    if not out.is_dir():
-        return {}
     found = {}
-    for path in sorted(out.rglob("*")):
-        relative = path.relative_to(out).as_posix()
-        if path.is_file() and not relative.startswith(STAGING + "/"):
-            found[relative] = path.read_bytes()
+    for top, folders, names in os.walk(out):
+        folders[:] = sorted(f for f in folders if not (top == str(out) and f == STAGING))
+        for name in sorted(names):
+            path = Path(top, name)
+            if path.is_file():
+                found[path.relative_to(out).as_posix()] = path.read_bytes()
     return found
 
 

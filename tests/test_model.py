@@ -76,3 +76,11 @@ def test_panel_ids_do_not_shift_when_a_panel_is_inserted() -> None:
     after = {p.title: p.id for p in Dashboard(uid="d", title="D", panels=(inserted, *panels)).panels}
     assert {title: after[title] for title in before} == before
     assert len(set(after.values())) == 4
+
+
+def test_the_unit_ids_are_the_grafana_sdks() -> None:
+    from grafana_foundation_sdk.models import units
+
+    from futuramon.grafana_units import UNITS
+
+    assert {v for k, v in vars(units).items() if not k.startswith("_") and isinstance(v, str)} == UNITS
