@@ -23,6 +23,8 @@ def test_every_contract_file_is_rendered(rendered: Rendered) -> None:
         "k8s/alertmanager/alertmanager-config.yaml",
         "k8s/grafana/dashboards/futuratickets-overview.json",
         "k8s/grafana/dashboard-configmap.yaml",
+        "k8s/grafana/dashboards/futuratickets-alert-signals.json",
+        "k8s/grafana/dashboard-configmap-futuratickets-alert-signals.yaml",
         "prometheus/alert-rules.yaml",
         "alertmanager/alertmanager.yml",
     ]:

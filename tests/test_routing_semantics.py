@@ -5,8 +5,6 @@ inhibit rules and label sets, and the real `amtool config routes test` and a rea
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from futuramon import tools
-from futuramon.drill import waiting
+from futuramon.drill import client, waiting
 from futuramon.drill.servers import Server
 from futuramon.dsl import Inhibit, Routing, route
 from futuramon.loader import load
@@ -85,14 +83,6 @@ def test_receivers_for_agrees_with_amtool(tmp_path: Path) -> None:
     agree()
 
 
-def _api(url: str, payload: Any = None) -> Any:
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        body = response.read()
-    return json.loads(body) if body else None
-
-
 def test_inhibits_agrees_with_a_real_alertmanager(tmp_path: Path) -> None:
     stack = _stack(tmp_path, _routing())
     config = _write_config(stack, tmp_path / "am")
@@ -111,16 +101,16 @@ def test_inhibits_agrees_with_a_real_alertmanager(tmp_path: Path) -> None:
             config.write_text(
                 to_yaml(alertmanager.config(stack.model_copy(update={"routing": _routing(inhibit=(rule,))})))
             )
-            _api(f"{am.url}/-/reload", {})
+            client.api(f"{am.url}/-/reload", {})
             n = next(examples)
             firing = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
             sent = [{"labels": {**source_labels, "alertname": f"Source{n}"}, "endsAt": firing},
                     {"labels": {**target_labels, "alertname": f"Target{n}"}, "endsAt": firing}]  # fmt: skip
-            _api(f"{am.url}/api/v2/alerts", sent)
+            client.api(f"{am.url}/api/v2/alerts", sent)
             expected = rule.inhibits(sent[0]["labels"], sent[1]["labels"])
 
             def inhibited() -> bool | None:
-                alerts = {a["labels"]["alertname"]: a for a in _api(f"{am.url}/api/v2/alerts")}
+                alerts = {a["labels"]["alertname"]: a for a in client.api(f"{am.url}/api/v2/alerts")}
                 if f"Target{n}" not in alerts or f"Source{n}" not in alerts:
                     return None
                 return bool(alerts[f"Target{n}"]["status"]["inhibitedBy"])
@@ -129,7 +119,7 @@ def test_inhibits_agrees_with_a_real_alertmanager(tmp_path: Path) -> None:
             if not expected:  # quiet must stay quiet: give Alertmanager the time to change its mind
                 seen = waiting.until(inhibited, lambda now: now is True, 0.5)
             resolved = datetime.now(UTC).isoformat()
-            _api(f"{am.url}/api/v2/alerts", [{**alert, "endsAt": resolved} for alert in sent])
+            client.api(f"{am.url}/api/v2/alerts", [{**alert, "endsAt": resolved} for alert in sent])
             assert seen is not None and seen == expected, (rule.describe(), sent)
 
         agree()

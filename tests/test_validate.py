@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from futuramon.pipeline import build
 from futuramon.validate import check_rendered, validate
 
 from .conftest import OUT, Cli
+from .minimal_spec import MINIMAL
 
 
 def _edit(specs: Path, file: str, old: str, new: str) -> None:
@@ -187,3 +189,19 @@ def test_checks_lists_every_check(cli: Cli) -> None:
     code, stdout, _ = cli("checks")
     assert code == 0
     assert [line.split()[0] for line in stdout.splitlines()] == [c.name for c in REGISTRY]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github"])
+def test_the_report_of_a_known_broken_spec(
+    cli: Cli, tmp_path: Path, golden: Callable[[str, str], None], output_format: str
+) -> None:
+    """The minimal spec links both alerts to a panel that plots neither signal (errors), routes ApiDown only by
+    the root's fallback and proves Slow with no case (warnings): the whole report, in each format, is golden."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "spec.py").write_text(MINIMAL)
+    out = tmp_path / "out"
+    assert cli("render", "--specs", specs, "--out", out)[0] == 0
+    code, output = _validate(cli, specs, out, "--format", output_format)
+    assert code == 1
+    golden(f"validate-broken.{output_format}", output.replace(str(tmp_path), "<tmp>"))
