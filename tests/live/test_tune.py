@@ -58,3 +58,9 @@ def test_equality_alerts_cannot_be_tuned(live: Live, cli: Cli, tmp_path: Path) -
     )
     code, _, err = cli("tune", "NoSuchAlert", "-p", live.url, *RANGE, "-n", "1", "--specs", SPECS)
     assert (code, err) == (2, "error: no alert named 'NoSuchAlert'; `futuramon list alerts` shows them\n")
+
+
+def test_the_readme_shows_this_output() -> None:
+    """README's "Tune an alert" is the real output of the test history (regenerate both together)."""
+    readme = (SPECS.parent / "README.md").read_text(encoding="utf-8")
+    assert (Path(__file__).parent.parent / "golden" / "tune.txt").read_text(encoding="utf-8") in readme
