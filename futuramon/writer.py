@@ -20,6 +20,7 @@ import fcntl
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ _MANIFEST_HEADER = (
 )
 _IGNORED = {".gitkeep"}  # an empty out/ committed with a .gitkeep is still empty
 _LOCK_WAIT = 120.0  # seconds to wait for another render into the same out/
-_HELD = {signal.SIGINT, signal.SIGTERM}
+_HELD = (signal.SIGINT, signal.SIGTERM)
+_NEW = "interrupted: {out} was already written, it holds the new render (complete)"
 
 
 class UnsafeOutput(FuturamonError):
@@ -64,21 +66,22 @@ def write(files: dict[str, str], out: Path, specs: Path | None = None) -> Writte
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{out} exists and is not a directory")
     created = not folder.exists()
+    committed: list[bool] = []  # [True] once out/ holds the new render
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder, out):
-            return _write_locked(files, out, folder)
+            return _write_locked(files, out, folder, committed)
     except OSError as error:
         raise OutputError(f"cannot write {out}: {error.strerror or error}; {out} is unchanged") from error
     except KeyboardInterrupt:
-        raise Interrupted(f"interrupted: {out} is as it was") from None
+        raise Interrupted(_NEW.format(out=out) if committed else f"interrupted: {out} is as it was") from None
     finally:
         if created:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only succeeds when nothing was written
 
 
-def _write_locked(files: dict[str, str], out: Path, folder: Path) -> Written:
+def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: list[bool]) -> Written:
     if not os.access(folder, os.W_OK) or not folder.stat().st_mode & 0o200:
         raise OutputError(f"{out} is read-only; nothing was changed (make it writable to render)")
     staging = folder / STAGING
@@ -103,10 +106,11 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path) -> Written:
             with open(target, "wb") as handle:
                 handle.write(wanted[relative])
         _sync(staging)
-        with _signals_held() as pending:
+        with _signals_held() as arrived:
             _commit(folder, staging, [(p, p in present) for p in changed], removed)
-        if pending:
-            raise Interrupted(f"interrupted: {out} was already written, it holds the new render (complete)")
+            committed.append(True)
+        if arrived:
+            raise Interrupted(_NEW.format(out=out))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
@@ -156,16 +160,20 @@ def _commit(folder: Path, staging: Path, changed: list[tuple[str, bool]], remove
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[list[int]]:
-    """Hold Ctrl-C and SIGTERM back while out/ changes; yield the list of those that arrived meanwhile."""
-    pending: list[int] = []
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    """Hold Ctrl-C and SIGTERM back while out/ changes: remembered, not raised. Yields those that arrived.
+
+    Python runs signal handlers in the main thread only, whichever thread the signal reaches, so swapping
+    the handlers there holds them all; in another thread there is nothing to hold."""
+    arrived: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield arrived
+        return
+    previous = {number: signal.signal(number, lambda number, frame: arrived.append(number)) for number in _HELD}
     try:
-        yield pending
+        yield arrived
     finally:
-        for number in sorted(signal.sigpending() & _HELD):
-            signal.sigwait({number})  # consumed here: the caller reports it with out/'s true state
-            pending.append(number)
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
