@@ -7,7 +7,7 @@ A spec module declares objects at module level; the loader collects every
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from futuramon.model import (
     Alert,
@@ -89,9 +89,28 @@ __all__ = [
 ]  # fmt: skip
 
 
-def alert(name: str, *, for_: str, **fields: Any) -> Alert:
-    """An alert; `for_` because `for` is a Python keyword."""
-    return Alert(name=name, **{"for": for_}, **fields)
+def alert(
+    name: str,
+    *,
+    signal: str,
+    op: Literal[">", "<", ">=", "<=", "==", "!="],
+    threshold: float,
+    for_: str,
+    severity: str,
+    category: str,
+    summary: str,
+    description: str,
+    runbook: Runbook,
+    panel: str,
+    unit: str = "short",
+    keep_firing_for: str | None = None,
+    labels: dict[str, str] | None = None,
+    tests: tuple[AlertCase, ...] = (),
+) -> Alert:
+    """An alert: fires when `signal op threshold` has held for `for_` (`for` is a Python keyword)."""
+    return Alert(name=name, signal=signal, op=op, threshold=threshold, for_=for_, keep_firing_for=keep_firing_for,
+                 severity=severity, category=category, summary=summary, description=description, runbook=runbook,
+                 panel=panel, unit=unit, labels=labels or {}, tests=tests)  # fmt: skip
 
 
 def fires(name: str, at: str, series: dict[str, str], **labels: str) -> AlertCase:
@@ -143,17 +162,24 @@ def route(
         mute_time_intervals=mute_time_intervals,
         active_time_intervals=active_time_intervals,
         routes=routes,
-        **{"continue": continue_},
+        continue_=continue_,
     )
 
 
-def signal_panel(source: Alert, kind: str, legend: str = "", more: tuple[Query, ...] = (), **fields: Any) -> Panel:
+def signal_panel(
+    source: Alert,
+    kind: Literal["timeseries", "stat", "gauge", "table", "bargauge", "heatmap"],
+    legend: str = "",
+    more: tuple[Query, ...] = (),
+    *,
+    description: str = "",
+    width: int = 12,
+    height: int = 8,
+    grid: Grid | None = None,
+    min: float | None = None,
+    max: float | None = None,
+) -> Panel:
     """The panel that plots an alert's own signal (and `more` queries), with the alert's threshold drawn on it."""
-    return Panel(
-        title=source.panel,
-        kind=kind,
-        queries=(Query(expr=source.signal, legend=legend), *more),
-        unit=source.unit,
-        thresholds_from=source.name,
-        **fields,
-    )
+    return Panel(title=source.panel, kind=kind, queries=(Query(expr=source.signal, legend=legend), *more),
+                 unit=source.unit, thresholds_from=source.name, description=description, width=width, height=height,
+                 grid=grid, min=min, max=max)  # fmt: skip

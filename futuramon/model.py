@@ -243,7 +243,8 @@ def spec_error(kind: str, data: dict[str, Any], error: ValidationError) -> SpecE
     """Turn pydantic's first complaint into a message that names object, field, expected, found."""
     first = error.errors(include_url=False)[0]
     obj = _object(kind, data)
-    field = ".".join(str(part) for part in first["loc"])
+    names = {info.alias: name for name, info in _model_fields(kind).items() if info.alias}
+    field = ".".join(names.get(str(part), str(part)) for part in first["loc"])  # `for_` as users write it
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = f"unknown field (known fields: {', '.join(_field_names(kind))})"
@@ -255,10 +256,13 @@ def spec_error(kind: str, data: dict[str, Any], error: ValidationError) -> SpecE
 
 
 def _field_names(kind: str) -> list[str]:
+    """The fields as spec authors write them (`for_`, `continue_`)."""
+    return sorted(_model_fields(kind))
+
+
+def _model_fields(kind: str) -> dict[str, Any]:
     model = next((m for m in Model.__subclasses__() if m.__name__ == kind), None)
-    if model is None:
-        return []
-    return sorted(f.alias or n for n, f in model.model_fields.items())
+    return dict(model.model_fields) if model is not None else {}
 
 
 # --- alerts ---------------------------------------------------------------------

@@ -73,7 +73,8 @@ MongoDBConnectionIssues = alert(
     description="MongoDB {{ $labels.instance }} has only {{ $value }} connections available (threshold {threshold}).",
     runbook=rb.MONGODB_CONNECTION_ISSUES,
     tests=(
-        fires("5 available for 5m", "5m", {f'mongodb_connections{{{PROD}, instance="mongodb:9216", state="available"}}': "5x10"},
+        fires("5 available for 5m", "5m",
+              {f'mongodb_connections{{{PROD}, instance="mongodb:9216", state="available"}}': "5x10"},
               cluster="prod", instance="mongodb:9216"),
         quiet("before its 2m have passed", "1m",
               {f'mongodb_connections{{{PROD}, instance="mongodb:9216", state="available"}}': "5x10"}),
@@ -147,7 +148,8 @@ HighCPUUsage = alert(
         quiet("before its 10m have passed", "9m", {_CPU: "0+54x30", _CPU_LIMIT: "1x30"}),
         quiet("just under, at 79%", "15m", {_CPU: "0+47.4x30", _CPU_LIMIT: "1x30"}),
         quiet("other namespaces are not ours", "15m",
-              {_CPU.replace("futuratickets", "batch"): "0+54x30", _CPU_LIMIT.replace("futuratickets", "batch"): "1x30"}),
+              {_CPU.replace("futuratickets", "batch"): "0+54x30",
+               _CPU_LIMIT.replace("futuratickets", "batch"): "1x30"}),
     ),
 )
 
@@ -235,7 +237,8 @@ DiskSpaceLow = alert(
                f'node_filesystem_size_bytes{{{PROD}, instance="node-1", mountpoint="/", fstype="ext4"}}': "100x20"}),
         quiet("tmpfs is not a disk", "10m",
               {f'node_filesystem_avail_bytes{{{PROD}, instance="node-1", mountpoint="/run", fstype="tmpfs"}}': "1x20",
-               f'node_filesystem_size_bytes{{{PROD}, instance="node-1", mountpoint="/run", fstype="tmpfs"}}': "100x20"}),
+               f'node_filesystem_size_bytes{{{PROD}, instance="node-1", mountpoint="/run", fstype="tmpfs"}}':
+               "100x20"}),
     ),
 )
 
@@ -252,7 +255,8 @@ LowPaymentSuccessRate = alert(
     "(threshold {threshold}).",
     runbook=rb.LOW_PAYMENT_SUCCESS_RATE,
     tests=(
-        fires("85% for 20m", "20m", {f"payment_total{{{APP}}}": "0+100x40", f"payment_success_total{{{APP}}}": "0+85x40"},
+        fires("85% for 20m", "20m",
+              {f"payment_total{{{APP}}}": "0+100x40", f"payment_success_total{{{APP}}}": "0+85x40"},
               cluster="prod", service="api"),
         quiet("before its 10m have passed", "9m",
               {f"payment_total{{{APP}}}": "0+100x40", f"payment_success_total{{{APP}}}": "0+85x40"}),

@@ -30,7 +30,8 @@ LOW_PAYMENT_SUCCESS_RATE = runbook(
     "revenue is lost.",
     investigation=[
         step("Stripe's own view of failures and declines: https://dashboard.stripe.com"),
-        step("Payment errors in the API logs", 'kubectl logs deployment/api -n {namespace} | grep -i "payment\\|stripe"'),
+        step("Payment errors in the API logs",
+             'kubectl logs deployment/api -n {namespace} | grep -i "payment\\|stripe"'),
         step("Webhook delivery from Stripe", 'kubectl logs deployment/api -n {namespace} | grep "webhook"'),
     ],
     resolution=[
@@ -135,7 +136,8 @@ HIGH_CPU_USAGE = runbook(
     symptom="A pod has used more than {threshold} of its CPU limit for {for}: it is being throttled.",
     investigation=[
         step("CPU per pod", "kubectl top pods -n {namespace} --sort-by=cpu"),
-        step("Limits of the pod", "kubectl get pod <pod-name> -n {namespace} -o jsonpath='{.spec.containers[*].resources}'"),
+        step("Limits of the pod",
+             "kubectl get pod <pod-name> -n {namespace} -o jsonpath='{.spec.containers[*].resources}'"),
         step("Traffic: is the request rate up? Open the HTTP Requests Rate panel"),
     ],
     resolution=[
@@ -163,7 +165,8 @@ HIGH_SENTRY_ERROR_COUNT = runbook(
     symptom="A service has reported more than {threshold} errors to Sentry within an hour, for {for}.",
     investigation=[
         step("New or spiking issues in Sentry: https://sentry.io/organizations/futuratickets"),
-        step("Errors in the logs of the service", "kubectl logs deployment/<service> -n {namespace} --tail=200 | grep ERROR"),
+        step("Errors in the logs of the service",
+             "kubectl logs deployment/<service> -n {namespace} --tail=200 | grep ERROR"),
         step("Did a release go out in the last hour?", "kubectl rollout history deployment/<service> -n {namespace}"),
     ],
     resolution=[
@@ -193,7 +196,8 @@ WEBHOOK_DELIVERY_FAILURES = runbook(
     investigation=[
         step("Webhook errors in the API logs", 'kubectl logs deployment/api -n {namespace} | grep "webhook"'),
         step("Stripe's delivery log for the endpoint: https://dashboard.stripe.com/webhooks"),
-        step("Is the signing secret current?", "kubectl get secret stripe -n {namespace} -o jsonpath='{.metadata.resourceVersion}'"),
+        step("Is the signing secret current?",
+             "kubectl get secret stripe -n {namespace} -o jsonpath='{.metadata.resourceVersion}'"),
     ],
     resolution=[
         "If signatures fail, rotate the webhook signing secret in Stripe and in the `stripe` Secret.",

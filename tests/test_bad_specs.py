@@ -24,7 +24,12 @@ CASES = {
     "unknown field": (
         'summary="Slow",',
         'summary="Slow", colour="red",',
-        ["Alert 'Slow'", "field 'colour'", "unknown field (known fields:"],
+        ["spec.py:14:", "alert() got an unexpected keyword argument 'colour'"],
+    ),
+    "unknown field of an object": (
+        'Panel(title="Up", kind="stat",',
+        'Panel(title="Up", kind="stat", colour="red",',
+        ["Panel 'Up'", "field 'colour'", "unknown field (known fields:"],
     ),
     "duplicate alert": (
         'alert("Slow",',
@@ -60,7 +65,7 @@ CASES = {
     "malformed duration": (
         'for_="10m"',
         'for_="10 minutes"',
-        ["Alert 'Slow'", "field 'for'", "expected a Prometheus duration", "got '10 minutes'"],
+        ["Alert 'Slow'", "field 'for_'", "expected a Prometheus duration", "got '10 minutes'"],
     ),
     "invalid promql": (
         "max by (service) (latency_seconds)",

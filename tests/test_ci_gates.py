@@ -14,7 +14,7 @@ from .conftest import OUT, ROOT, SPECS, Cli
 from .minimal_spec import MINIMAL
 
 BROKEN = MINIMAL.replace('for_="10m"', 'for_="10 minutes"')
-MESSAGE = "Alert 'Slow': field 'for': expected a Prometheus duration like 30s, 5m or 1h30m, got '10 minutes'"
+MESSAGE = "Alert 'Slow': field 'for_': expected a Prometheus duration like 30s, 5m or 1h30m, got '10 minutes'"
 
 
 @pytest.fixture

@@ -100,8 +100,9 @@ def _receiver(raw: dict[str, Any], secret_dirs: set[str], left_out: list[str]) -
             integration = _integration(kind, settings, secret_dirs, f"receiver {name!r} ({kind})", left_out)
             if integration is not None:
                 made.setdefault(_FIELD[kind], []).append(integration)
+    fields: dict[str, Any] = {k: tuple(v) for k, v in made.items()}
     try:
-        return Receiver(name=name, **{k: tuple(v) for k, v in made.items()})
+        return Receiver(name=name, **fields)
     except SpecError as error:
         raise SpecError(f"receiver {name!r} cannot be imported: {error.message}") from None
 
@@ -114,15 +115,15 @@ _FIELD = {"slack_configs": "slack", "discord_configs": "discord", "pagerduty_con
 def _integration(
     kind: str, settings: dict[str, Any], secret_dirs: set[str], where: str, left_out: list[str]
 ) -> Integration | None:
-    secret = settings.get(_SECRET_KEY[kind])
-    if secret is None and kind != "email_configs":
+    path = settings.get(_SECRET_KEY[kind])
+    if path is None and kind != "email_configs":
         left_out.append(f"{where}: not imported, its secret is inline or missing (and not copied here): put it "
                         "into the Secret and name its key in the spec")  # fmt: skip
         return None
-    if secret is not None:
-        secret_dirs.add(posixpath.dirname(secret))
-        secret = posixpath.basename(secret)
-    common = {"send_resolved": settings.get("send_resolved", kind != "email_configs")}
+    if path is not None:
+        secret_dirs.add(posixpath.dirname(path))
+    secret = posixpath.basename(str(path))
+    common = {"send_resolved": bool(settings.get("send_resolved", kind != "email_configs"))}
     used = {_SECRET_KEY[kind], "send_resolved", *_RENDERED[kind]}
     match kind:
         case "slack_configs":
@@ -137,7 +138,8 @@ def _integration(
             used.add("priority")
         case "email_configs":
             made = Email(to=settings["to"], sender=settings["from"], smarthost=settings["smarthost"],
-                         username=settings.get("auth_username", ""), password_file=secret, **common)  # fmt: skip
+                         username=settings.get("auth_username", ""), password_file=secret if path else None,
+                         **common)  # fmt: skip
             used |= {"to", "from", "smarthost", "auth_username"}
         case "msteamsv2_configs":
             made = Teams(webhook_file=secret, **common)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import promql_parser
 
 from futuramon import promql
 from futuramon.errors import SpecError
-from futuramon.model import Alert, Command, Recording, RuleGroup, Runbook, VerbatimRule
+from futuramon.model import Alert, Command, Op, Recording, RuleGroup, Runbook, VerbatimRule
 from futuramon.render.text import slug
 
 _COMPARISON = re.compile(
@@ -114,7 +114,7 @@ def _alert(rule: dict[str, Any], panels: Panels, found: Found) -> Alert | str:
     compared = _COMPARISON.match(expr.strip())
     if not compared or not _is_comparison(expr):
         return "its expression is not `signal op threshold`"
-    signal, op, threshold = compared.group("signal"), compared.group("op"), float(compared.group("threshold"))
+    signal, op, threshold = compared.group("signal"), cast(Op, compared.group("op")), float(compared.group("threshold"))
     if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", name):
         return "its name is not a plain identifier"
     missing = [k for k in ("severity", "category") if k not in labels] + [
