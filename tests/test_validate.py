@@ -135,7 +135,7 @@ def test_a_missing_runbook_is_a_spec_error(cli: Cli, specs_copy: Path) -> None:
     _edit(specs_copy, "alerts.py", "    runbook=rb.REDIS_DOWN,\n", "")
     code, output = _validate(cli, specs_copy, OUT)
     assert code == 2
-    assert "specs/alerts.py:" in output and "Alert 'RedisDown': field 'runbook': required field is missing" in output
+    assert "specs/alerts.py:" in output and "alert() missing 1 required keyword-only argument: 'runbook'" in output
 
 
 def test_a_webhook_url_pasted_into_a_receiver_is_refused(cli: Cli, specs_copy: Path) -> None:
