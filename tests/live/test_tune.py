@@ -53,7 +53,7 @@ def test_equality_alerts_cannot_be_tuned(live: Live, cli: Cli, tmp_path: Path) -
     code, _, err = cli("tune", "RedisDown", "-p", live.url, *RANGE, "-n", "1", "--specs", SPECS)
     assert (code, err) == (
         2,
-        "error: specs/alerts.py:87: Alert 'RedisDown': field 'op': tune needs a threshold comparison "
+        "error: specs/alerts.py:88: Alert 'RedisDown': field 'op': tune needs a threshold comparison "
         "(>, >=, <, <=), the alert compares with ==\n",
     )
     code, _, err = cli("tune", "NoSuchAlert", "-p", live.url, *RANGE, "-n", "1", "--specs", SPECS)
