@@ -92,7 +92,7 @@ def generate(specs: Path, target: Path, services: int, tests: bool) -> Path:
     first_group = re.search(r"^\w+ = RuleGroup\(", source, flags=re.MULTILINE)
     if first_group is None:
         raise SystemExit(f"{alerts}: no module-level `NAME = RuleGroup(` to replace")
-    stack = load(specs)
+    stack = load(specs)[0]  # the first environment (production): the rules are the same in each
     names = sorted(
         {name for alert in stack.alerts for name in promql.metric_names(alert.signal)}, key=len, reverse=True
     )
@@ -123,7 +123,7 @@ def _keeps_service(expr: str) -> bool:
 
 def mixin(specs: Path, services: int) -> str:
     """The same rules as a jsonnet mixin: the alerts declared once, stamped out per service with `%`."""
-    stack = load(specs)
+    stack = load(specs)[0]  # the first environment (production): the rules are the same in each
     names = sorted(
         {name for alert in stack.alerts for name in promql.metric_names(alert.signal)}, key=len, reverse=True
     )

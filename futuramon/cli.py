@@ -9,12 +9,16 @@ import traceback
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from futuramon import __version__
 from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, Interrupted, SpecError, redact
+
+if TYPE_CHECKING:
+    from futuramon.model import Environment, Stack
+    from futuramon.pipeline import Build
 
 # Each command imports what only it needs inside its action (so Ctrl-C there is handled like any other),
 # so that `--help`, `list` and `render` start fast.
@@ -37,6 +41,9 @@ _state = {"debug": False, "reported": False}
 
 SpecsOption = Annotated[Path, typer.Option("--specs", "-s", help="Folder of spec modules.")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder the manifests are written to.")]
+EnvOption = Annotated[
+    str | None, typer.Option("--env", "-e", help="Only this environment (`futuramon list environments`).")
+]
 
 
 def _version(value: bool) -> None:
@@ -114,42 +121,56 @@ def render(
         Format,
         typer.Option("--format", "-f", help="text, json or github: how errors (and --check's stale files) are shown"),
     ] = Format.text,
+    env: EnvOption = None,
 ) -> None:
-    """Render the specs into out/ (atomically: all files or none)."""
+    """Render the specs into out/ (atomically: all files or none), each environment into out/<environment>/."""
 
     def action() -> int:
         from futuramon import pipeline, writer
 
-        rendered = pipeline.build(specs)
+        built = pipeline.build(specs, env)
+        files = pipeline.committed(built, out)
         if check and output_format is not Format.text:
             from futuramon import report
             from futuramon.validate import check_rendered, select
 
             checks = select(["drift", "foreign-files"], [])
-            problems = check_rendered(rendered, specs, out, checks)
+            problems = check_rendered(built, specs, out, checks)
             sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
             return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
         if check:
-            for name in writer.foreign(rendered.files, out):
+            for name in writer.foreign(files, out):
                 typer.echo(
                     f"warning: {out / name}: futuramon did not write it; it is kept, never rendered over", err=True
                 )
-            difference = writer.diff(rendered.files, out)
-            if difference:
-                sys.stdout.write(difference)
+            changed = list(writer.changes(files, out))
+            sys.stdout.write(writer.diff(files, out))
+            for line in _drift_summary(built, out, changed):
+                typer.echo(line, err=bool(changed))
+            if changed:
                 typer.echo(f"{out} is stale: run `futuramon render` and commit the result", err=True)
                 return EXIT_FAILED
-            typer.echo(f"{out} is up to date ({len(rendered.files)} files)")
             return EXIT_OK
-        written = writer.write(rendered.files, out, specs=specs)
+        written = writer.write(files, out, specs=specs)
         _ignore_interrupts()  # out/ holds the new render: report it, whatever comes
-        changed = f"{len(written.changed)} changed" + (f", {len(written.removed)} removed" if written.removed else "")
-        typer.echo(f"rendered {len(rendered.files)} files into {out} ({changed})")
+        counts = f"{len(written.changed)} changed" + (f", {len(written.removed)} removed" if written.removed else "")
+        where = ", ".join(str(out / e.root) for e in built.environments)
+        typer.echo(f"rendered {len(built.files)} files into {where} ({counts})")
         if written.kept:
             typer.echo(f"kept {_count(written.kept, 'file')} futuramon did not write: {', '.join(written.kept)}")
         return EXIT_OK
 
     run(action, output_format)
+
+
+def _drift_summary(built: Build, out: Path, changed: list[str]) -> list[str]:
+    """One line per environment: up to date, or how many of its files differ."""
+    lines = []
+    for environment in built.environments:
+        stale = [path for path in changed if path.startswith(environment.root)]
+        state = f"stale: {_count(stale, 'file')} to update" if stale else f"up to date ({len(environment.files)} files)"
+        lines.append(f"{out / environment.root} is {state}")
+    return lines
 
 
 @app.command("validate")
@@ -160,6 +181,7 @@ def validate_command(
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check (repeatable).")] = None,
     skip: Annotated[list[str] | None, typer.Option("--skip", help="Skip this check (repeatable).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings as errors.")] = False,
+    env: EnvOption = None,
 ) -> None:
     """Prove the specs: render in memory, run every check (promtool, amtool, tests, schemas, lint, drift).
 
@@ -172,7 +194,7 @@ def validate_command(
         from futuramon.validate import select, validate
 
         checks = select(only or [], skip or [])
-        problems = validate(specs, out, checks, strict)
+        problems = validate(specs, out, checks, strict, env)
         sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
         return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
 
@@ -184,6 +206,7 @@ def drill_command(
     alerts: Annotated[list[str] | None, typer.Argument(help="Alert names (see `futuramon list alerts`).")] = None,
     all_alerts: Annotated[bool, typer.Option("--all", help="Drill every alert.")] = False,
     specs: SpecsOption = Path("specs"),
+    env: EnvOption = None,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="text or json")] = Format.text,
     live: Annotated[
         bool,
@@ -205,15 +228,28 @@ def drill_command(
     def action() -> int:
         from futuramon import drill, pipeline
 
-        stack = pipeline.load(specs)
-        names = [a.name for a in stack.alerts] if all_alerts else list(alerts or [])
-        if not names:
+        stacks = pipeline.load(specs, env)
+        wanted = list(alerts or [])
+        if not wanted and not all_alerts:
             raise SpecError("name an alert to drill, or pass --all")
-        results = drill.drill(stack, names, live=live)
+        declared = {s.environment.name: [a.name for a in s.alerts] for s in stacks}
+        for name in wanted:
+            if not any(name in names for names in declared.values()):
+                raise SpecError(f"no alert named {name!r}; `futuramon list alerts` shows them")
+        runs = [
+            (s.environment.name, drill.drill(s, [n for n in declared[s.environment.name] if all_alerts or n in wanted],
+                                             live=live))
+            for s in stacks
+            if all_alerts or set(wanted) & set(declared[s.environment.name])
+        ]  # fmt: skip
+        results = [result for _, found in runs for result in found]
+        several = len(stacks) > 1
         if output_format is Format.json:
-            typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
+            typer.echo(json.dumps([{"environment": name, **r.as_dict()} for name, found in runs for r in found],
+                                  indent=2))  # fmt: skip
         else:
-            typer.echo("\n\n".join(r.text() for r in results))
+            typer.echo("\n\n".join(f"[{name}] {r.text()}" if several else r.text() for name, found in runs
+                                    for r in found))  # fmt: skip
             typer.echo(f"\n{sum(r.ok for r in results)} of {len(results)} alerts fired and were delivered as routed")
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
@@ -242,6 +278,7 @@ def backtest_command(
     end: ToOption = "now",
     alerts: Annotated[list[str] | None, typer.Option("--alert", help="Only this alert (repeatable).")] = None,
     specs: SpecsOption = Path("specs"),
+    env: EnvOption = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json")] = TextOrJson.text,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also draw each alert's signal into this PNG.")] = None,
 ) -> None:
@@ -255,7 +292,7 @@ def backtest_command(
         from futuramon import pipeline
         from futuramon.live import api, backtest
 
-        stack = pipeline.load(specs)
+        stack = pipeline.one(pipeline.load(specs, env))
         source = api.Prometheus(prometheus)
         first, last = api.time_range(start, end)
         chosen = backtest.select(stack, alerts or [])
@@ -304,6 +341,7 @@ def tune_command(
     start: FromOption = "now-30d",
     end: ToOption = "now",
     specs: SpecsOption = Path("specs"),
+    env: EnvOption = None,
 ) -> None:
     """Show the alert's signal over real history (percentiles) and the threshold at which it would have fired
     at most --target times, with the episodes that change; prints the spec line to edit (never edits it).
@@ -316,7 +354,7 @@ def tune_command(
         from futuramon import pipeline
         from futuramon.live import api, backtest, tune
 
-        stack = pipeline.load(specs)
+        stack = pipeline.one(pipeline.load(specs, env))
         (chosen,) = backtest.select(stack, [alert])
         first, last = api.time_range(start, end)
         result = tune.tune(api.Prometheus(prometheus), stack, specs, chosen, first, last, target)
@@ -330,6 +368,7 @@ def tune_command(
 def verify_command(
     prometheus: PrometheusOption,
     specs: SpecsOption = Path("specs"),
+    env: EnvOption = None,
     at: Annotated[
         str, typer.Option("--at", help="Look at the series as of this time (RFC 3339, now, now-1d).")
     ] = "now",
@@ -353,7 +392,7 @@ def verify_command(
         from futuramon import pipeline, report
         from futuramon.live import api, verify
 
-        stack = pipeline.load(specs)
+        stack = pipeline.one(pipeline.load(specs, env))
         seconds = api.parse_duration(window, "--window")
         problems, checks = verify.verify(api.Prometheus(prometheus), stack, specs, api.parse_time(at), seconds,
                                          metrics_url)  # fmt: skip
@@ -377,51 +416,90 @@ class Listing(StrEnum):
     alerts = "alerts"
     panels = "panels"
     routes = "routes"
+    environments = "environments"
 
 
 @app.command("list")
 def list_(
-    what: Annotated[Listing, typer.Argument(help="alerts, panels or routes")],
+    what: Annotated[Listing, typer.Argument(help="alerts, panels, routes or environments")],
     specs: SpecsOption = Path("specs"),
+    env: EnvOption = None,
 ) -> None:
-    """Print the alerts, panels or routes the specs declare, as a table."""
+    """Print the alerts, panels, routes or environments the specs declare, as a table (one per environment)."""
 
     def action() -> int:
         from futuramon import pipeline
-        from futuramon.render.text import threshold_text
 
-        stack = pipeline.load(specs)
-        rows: Sequence[tuple[str, ...]]
-        if what is Listing.alerts:
-            rows = [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL")] + [
-                (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel) for a in stack.alerts
-            ]
-        elif what is Listing.panels:
-            rows = [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
-                (d.uid, str(p.id), p.title, p.kind, p.unit, p.thresholds_from or "-")
-                for d in stack.dashboards
-                for p in d.panels
-            ]
-        else:
-            routing = stack.routing
-            rows = (
-                [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")]
-                + [
-                    (
-                        number,
-                        ", ".join(path[-1].matchers),
-                        routing.receiver_of(path),
-                        routing.inherited(path, "repeat_interval"),
-                        str(path[-1].continue_).lower(),
-                    )
-                    for number, path in routing.numbered()
-                ]
-                + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
-            )
-        typer.echo(_table(rows))
+        stacks = pipeline.load(specs, env)
+        if what is Listing.environments:
+            typer.echo(_table(_environment_rows(stacks)))
+            return EXIT_OK
+        tables = [_table(_rows(what, stack)) for stack in stacks]
+        if len(stacks) > 1:
+            tables = [f"{s.environment.name}:\n{t}" for s, t in zip(stacks, tables, strict=True)]
+        typer.echo("\n\n".join(tables))
         return EXIT_OK
 
     run(action)
+
+
+def _rows(what: Listing, stack: Stack) -> Sequence[tuple[str, ...]]:
+    from futuramon.render.text import threshold_text
+
+    if what is Listing.alerts:
+        return [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL")] + [
+            (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel) for a in stack.alerts
+        ]
+    if what is Listing.panels:
+        return [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
+            (d.uid, str(p.id), p.title, p.kind, p.unit, p.thresholds_from or "-")
+            for d in stack.dashboards
+            for p in d.panels
+        ]
+    routing = stack.routing
+    return (
+        [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")]
+        + [
+            (
+                number,
+                ", ".join(path[-1].matchers),
+                routing.receiver_of(path),
+                routing.inherited(path, "repeat_interval"),
+                str(path[-1].continue_).lower(),
+            )
+            for number, path in routing.numbered()
+        ]
+        + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
+    )
+
+
+def _environment_rows(stacks: list[Stack]) -> Sequence[tuple[str, ...]]:
+    rows = [("ENVIRONMENT", "TARGET", "NAMESPACE", "ALERTS", "RECEIVERS", "OVERRIDES")]
+    for stack in stacks:
+        environment = stack.environment
+        receivers = ", ".join(r.name for r in stack.receivers)
+        overrides = "; ".join(_overrides(environment)) or "-"
+        rows.append((environment.name, environment.target, stack.settings.namespace, str(len(stack.alerts)),
+                     receivers, overrides))  # fmt: skip
+    return rows
+
+
+def _overrides(environment: Environment) -> list[str]:
+    """What an environment changes, in a few words each."""
+    said = [f"off: {', '.join(environment.disabled)}"] if environment.disabled else []
+    for name, override in environment.overrides.items():
+        changed = ", ".join(f"{k} {v}" for k, v in override.model_dump(by_alias=True).items() if v is not None)
+        said.append(f"{name}: {changed}")
+    said.extend(f"labels {k}={v}" for k, v in environment.alert_labels.items())
+    said.extend(f"dashboard {uid} → {o.uid}" for uid, o in environment.dashboards.items())
+    if environment.routing is not None:
+        said.append("own routing")
+    for field in ("cluster", "runbook_base_url", "grafana_url", "tenant"):
+        if getattr(environment, field):
+            said.append(f"{field} {getattr(environment, field)}")
+    for field in ("rule_labels", "alertmanager_config_labels", "grafana_instance"):
+        said.extend(f"{field} {k}={v}" for k, v in getattr(environment, field).items())
+    return said
 
 
 def _count(items: Sequence[object], noun: str) -> str:

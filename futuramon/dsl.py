@@ -1,7 +1,7 @@
 """What spec modules import: the model's objects and a few helpers that keep specs short.
 
 A spec module declares objects at module level; the loader collects every
-`Settings`, `RuleGroup`, `Dashboard`, `Receiver`, `Routing` and `Metric` it finds there
+`Settings`, `RuleGroup`, `Dashboard`, `Receiver`, `Routing`, `Metric` and `Environment` it finds there
 (also inside lists and tuples), in file and declaration order.
 """
 
@@ -12,11 +12,14 @@ from typing import Literal
 from futuramon.model import (
     Alert,
     AlertCase,
+    AlertOverride,
     Annotation,
     Command,
     Dashboard,
+    DashboardOverride,
     Discord,
     Email,
+    Environment,
     Grid,
     Inhibit,
     InhibitCase,
@@ -48,11 +51,14 @@ from futuramon.model import (
 __all__ = [
     "Alert",
     "AlertCase",
+    "AlertOverride",
     "Annotation",
     "Command",
     "Dashboard",
+    "DashboardOverride",
     "Discord",
     "Email",
+    "Environment",
     "Grid",
     "Inhibit",
     "InhibitCase",

@@ -1,4 +1,4 @@
-"""Import the spec modules of a folder and assemble the `Stack` they declare.
+"""Import the spec modules of a folder and assemble the `Stack` of each environment they declare.
 
 The modules run in a forked child process (`forked.run`): a spec that calls `sys.exit` or `os._exit`,
 crashes or hangs cannot end futuramon's run, and every error names the spec file and line it came from.
@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from futuramon import forked
+from futuramon import environments, forked
 from futuramon.errors import Interrupted, Place, SpecError, redact, secret_in
-from futuramon.model import Dashboard, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
+from futuramon.model import Dashboard, Environment, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
 
-COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric)
+COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric, Environment)
 # where a declared object must be listed to be rendered
 _HOME = {"Alert": "RuleGroup", "Panel": "Dashboard", "Route": "Routing's routes", "Inhibit": "Routing's inhibit",
          "Runbook": "Alert", "RouteCase": "Routing's tests", "TimeInterval": "Routing"}  # fmt: skip
@@ -38,8 +38,9 @@ class _SpecExit(BaseException):
         self.code = code
 
 
-def load(folder: Path) -> Stack:
-    """Import every `*.py` in `folder` (not those starting with `_`), in name order, and collect."""
+def load(folder: Path) -> list[Stack]:
+    """Import every `*.py` in `folder` (not those starting with `_`), in name order, and collect:
+    one stack per declared `Environment`, in declaration order (one default environment when none is)."""
     if not folder.is_dir():
         raise SpecError(f"specs folder {str(folder)!r} does not exist (pass --specs DIR)")
     folder = folder.absolute()
@@ -60,7 +61,7 @@ def _ended(ended: forked.Ended) -> NoReturn:
     raise SpecError(f"the process loading the spec module {how}; a spec module must only declare objects", place)
 
 
-def _load(folder: Path, files: list[Path], note: forked.Note) -> Stack:
+def _load(folder: Path, files: list[Path], note: forked.Note) -> list[Stack]:
     """In the child process: import, collect, check that every declared object is reached, assemble."""
 
     def refuse_exit(status: int) -> NoReturn:
@@ -208,24 +209,48 @@ def _unique_objects(found: list[Any]) -> list[Any]:
     return [o for o in found if not (id(o) in seen or seen.add(id(o)))]  # type: ignore[func-returns-value]
 
 
-def _assemble(folder: Path, found: list[Any]) -> Stack:
+def _assemble(folder: Path, found: list[Any]) -> list[Stack]:
+    declared = [o for o in found if isinstance(o, Environment)]
+    # receivers and routings an environment holds are its own, not shared
+    owned = {id(o) for e in declared for o in (*e.receivers, e.routing) if o is not None}
+    found = [o for o in found if id(o) not in owned]
     settings = [o for o in found if isinstance(o, Settings)]
     routings = [o for o in found if isinstance(o, Routing)]
-    for kind, objects in (("Settings", settings), ("Routing", routings)):
-        if len(objects) != 1:
-            raise SpecError(
-                f"the specs must declare exactly one {kind}, found {len(objects)}", Place(file=str(folder), obj=kind)
-            )
+    _count(folder, "Settings", settings, exactly_one=True)
+    _count(folder, "Routing", routings, exactly_one=not declared)
+    _unique_names(declared)
+    shared = environments.Shared(
+        settings=settings[0],
+        routing=routings[0] if routings else None,
+        rule_groups=tuple(o for o in found if isinstance(o, RuleGroup)),
+        dashboards=tuple(o for o in found if isinstance(o, Dashboard)),
+        receivers=tuple(o for o in found if isinstance(o, Receiver)),
+        metrics=tuple(o for o in found if isinstance(o, Metric)),
+    )
     try:
-        return Stack(
-            settings=settings[0],
-            routing=routings[0],
-            rule_groups=tuple(o for o in found if isinstance(o, RuleGroup)),
-            dashboards=tuple(o for o in found if isinstance(o, Dashboard)),
-            receivers=tuple(o for o in found if isinstance(o, Receiver)),
-            metrics=tuple(o for o in found if isinstance(o, Metric)),
-        )
+        return [environments.stack(shared, e) for e in declared or [Environment(name="default")]]
     except SpecError as error:
         if error.place.file.startswith(str(folder.resolve())):
             raise
         raise SpecError(error.message, Place(file=str(folder), obj=error.place.obj, field=error.place.field)) from None
+
+
+def _count(folder: Path, kind: str, objects: list[Any], exactly_one: bool) -> None:
+    if len(objects) > 1 or (exactly_one and not objects):
+        expected = "exactly one" if exactly_one else "at most one shared"
+        hint = ": declare one, and an Environment for each place the stack runs" if len(objects) > 1 else ""
+        raise SpecError(
+            f"the specs must declare {expected} {kind}, found {len(objects)}{hint}", Place(file=str(folder), obj=kind)
+        )
+
+
+def _unique_names(declared: list[Environment]) -> None:
+    seen: set[str] = set()
+    for environment in declared:
+        if environment.name in seen:
+            file, line = environment.origin
+            raise SpecError(
+                f"{environment.name!r} is declared more than once; each name must be unique",
+                Place(file=file, line=line, obj=f"Environment {environment.name!r}", field="name"),
+            )
+        seen.add(environment.name)

@@ -158,6 +158,8 @@ SecretKey = Annotated[str, AfterValidator(_secret_file)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 Key = Annotated[str, Field(pattern=r"^[A-Za-z][-A-Za-z0-9_]*$")]  # a name that may hold dashes
 Text = Annotated[str, Field(min_length=1)]
+KubernetesName = Annotated[str, Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63)]
+DashboardUid = Annotated[str, Field(pattern=r"^[a-zA-Z0-9-_]{1,40}$")]
 
 
 def matcher_parts(matcher: str) -> tuple[str, str, str]:
@@ -840,7 +842,7 @@ def grafana_variables(expr: str) -> list[str]:
 class Dashboard(Model):
     """`panels` holds every panel, those of `rows` included (after the panels above the first row)."""
 
-    uid: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-_]{1,40}$")]
+    uid: DashboardUid
     title: Text
     panels: tuple[Panel, ...] = Field(min_length=1)
     rows: tuple[Row, ...] = ()
@@ -937,8 +939,57 @@ class Settings(Model):
     secret_dir: Annotated[str, AfterValidator(_absolute)] = "/etc/alertmanager/secrets"
 
 
+# --- environments -------------------------------------------------------------------
+
+Target = Literal["configmaps", "prometheus-operator", "ruler"]
+
+
+class AlertOverride(Model):
+    """What one environment changes on one alert; the rest of the alert is shared."""
+
+    threshold: Finite | None = None
+    for_: Duration | None = Field(default=None, alias="for")
+    severity: LabelName | None = None
+
+
+class DashboardOverride(Model):
+    """One environment's uid and title for a shared dashboard."""
+
+    uid: DashboardUid
+    title: Text
+
+
+class Environment(Model):
+    """One place the stack runs: only what differs from the shared declarations.
+
+    Strings anywhere in the specs may say `{namespace}`, `{cluster}`, `{environment}` or a key of
+    `values`; each environment renders them with its own values (`{{namespace}}`, a Go template, is left alone).
+    """
+
+    name: KubernetesName
+    target: Target = "configmaps"
+    namespace: KubernetesName | None = None  # default: Settings.namespace
+    cluster: str = ""  # the `cluster` label Prometheus adds here, for `{cluster}`
+    runbook_base_url: Text | None = None  # default: Settings.runbook_base_url
+    grafana_url: Text | None = None  # default: Settings.grafana_url
+    values: dict[LabelName, str] = {}  # more placeholders: {"domain": "staging.example.com"} for `{domain}`
+    alert_labels: Labels = {}  # static labels on every alert, e.g. {"namespace": "{namespace}"}
+    overrides: dict[str, AlertOverride] = {}  # alert name → what changes
+    disabled: tuple[str, ...] = ()  # alerts switched off here (their panels keep their thresholds)
+    dashboards: dict[str, DashboardOverride] = {}  # shared uid → this environment's uid and title
+    receivers: tuple[Receiver, ...] = ()  # empty: the shared receivers
+    routing: Routing | None = None  # None: the shared routing
+    rule_labels: Labels = {}  # prometheus-operator: the labels the Prometheus `ruleSelector` selects
+    alertmanager_config_labels: Labels = {}  # prometheus-operator: what `alertmanagerConfigSelector` selects
+    grafana_instance: Labels = {}  # prometheus-operator: GrafanaDashboard instanceSelector; empty: sidecar ConfigMaps
+    tenant: str = ""  # ruler: the tenant (X-Scope-OrgID) the rules belong to; default: the environment's name
+
+    def placeholders(self, namespace: str) -> dict[str, str]:
+        return {"namespace": namespace, "cluster": self.cluster, "environment": self.name, **self.values}
+
+
 class Stack(Model):
-    """Everything the specs declare, with the references between objects checked."""
+    """Everything the specs declare for one environment, with the references between objects checked."""
 
     settings: Settings
     rule_groups: tuple[RuleGroup, ...] = Field(min_length=1)
@@ -946,6 +997,8 @@ class Stack(Model):
     receivers: tuple[Receiver, ...] = Field(min_length=1)
     routing: Routing
     metrics: tuple[Metric, ...] = ()
+    environment: Environment = Environment(name="default")
+    dormant: tuple[Alert, ...] = ()  # switched off in this environment: not rendered, but panels draw their thresholds
 
     def metric_types(self) -> dict[str, str]:
         """Every series name the catalog knows → counter or gauge; a recorded series is a gauge."""
@@ -983,7 +1036,8 @@ class Stack(Model):
         return [alert for group in self.rule_groups for alert in group.alerts]
 
     def alert(self, name: str) -> Alert:
-        return next(a for a in self.alerts if a.name == name)
+        """An alert by name, also one switched off in this environment (a panel may still draw its threshold)."""
+        return next(a for a in [*self.alerts, *self.dormant] if a.name == name)
 
     def panel_of(self, alert: Alert) -> tuple[Dashboard, Panel]:
         """The dashboard and the panel that show an alert's signal."""
@@ -1047,7 +1101,7 @@ class Stack(Model):
         settings = self.settings
         receivers = sorted(r.name for r in self.receivers)
         panels = {p.title: p for d in self.dashboards for p in d.panels}
-        alerts = sorted(a.name for a in self.alerts)
+        alerts = sorted(a.name for a in [*self.alerts, *self.dormant])
         for alert in self.alerts:
             obj = f"Alert {alert.name!r}"
             _one_of(alert.severity, settings.severities, alert, obj, "severity")

@@ -12,12 +12,24 @@ from pathlib import Path
 from futuramon.errors import ToolError
 
 # Minimum versions: promtool/prometheus 2.53, amtool/alertmanager 0.28 (api_url_file, webhook_url_file,
-# `amtool config routes test --verify.receivers`, `amtool template render`).
-MINIMUM = {"promtool": (2, 53), "prometheus": (2, 53), "amtool": (0, 28), "alertmanager": (0, 28)}
+# `amtool config routes test --verify.receivers`, `amtool template render`), vmalert 1.100 (`-dryRun`).
+MINIMUM = {"promtool": (2, 53), "prometheus": (2, 53), "amtool": (0, 28), "alertmanager": (0, 28), "vmalert": (1, 100)}
 INSTALL_HINT = (
-    "install it with `bash scripts/install-tools.sh` (puts promtool, amtool, prometheus and alertmanager "
+    "install it with `bash scripts/install-tools.sh` (puts promtool, amtool, prometheus, alertmanager and vmalert "
     "into .tools/bin), or put it on PATH, or point FUTURAMON_TOOLS at a folder that holds it"
 )
+# How each binary states its version: `promtool, version 2.53.3 (...)`, `vmalert-20250101-...-v1.112.0`.
+# Debian builds vmalert without a version stamp; scripts/install-tools.sh then writes the package's
+# version into `vmalert.version` beside it.
+_VERSION = {"vmalert": re.compile(r"v(\d+)\.(\d+)\.\d+")}
+_DEFAULT_VERSION = re.compile(r"version (\d+)\.(\d+)")
+
+
+def needed(target: str) -> tuple[str, ...]:
+    """The tools `validate` runs on an environment of this target."""
+    return ("promtool", "amtool", "vmalert") if target == "ruler" else ("promtool", "amtool")
+
+
 _checked: set[Path] = set()
 
 
@@ -43,13 +55,16 @@ def find(name: str) -> Path:
         raise ToolError(f"{name} is not installed: {INSTALL_HINT}")
     if binary in _checked:
         return binary
+    flag = "-version" if name == "vmalert" else "--version"
     try:
-        found = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30)
+        found = subprocess.run([str(binary), flag], capture_output=True, text=True, timeout=30)
     except OSError as error:
         raise ToolError(f"{binary} cannot be run ({error.strerror}): {INSTALL_HINT}") from None
-    version = re.search(r"version (\d+)\.(\d+)", found.stdout + found.stderr)
+    stamp = binary.with_name(f"{name}.version")
+    stated = found.stdout + found.stderr + (stamp.read_text() if stamp.is_file() else "")
+    version = _VERSION.get(name, _DEFAULT_VERSION).search(stated)
     if found.returncode != 0 or version is None:
-        raise ToolError(f"{binary} --version failed (exit {found.returncode}): {INSTALL_HINT}")
+        raise ToolError(f"{binary} {flag} failed or stated no version (exit {found.returncode}): {INSTALL_HINT}")
     have = (int(version.group(1)), int(version.group(2)))
     if have < MINIMUM[name]:
         need = ".".join(map(str, MINIMUM[name]))

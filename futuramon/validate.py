@@ -9,7 +9,7 @@ from pathlib import Path
 from futuramon import pipeline, tools, writer
 from futuramon.checks import REGISTRY, Check, Context, Problem
 from futuramon.errors import SpecError
-from futuramon.pipeline import Rendered
+from futuramon.pipeline import Build
 
 
 def select(only: list[str], skip: list[str]) -> list[Check]:
@@ -20,32 +20,48 @@ def select(only: list[str], skip: list[str]) -> list[Check]:
     return [c for c in REGISTRY if (not only or c.name in only) and c.name not in skip]
 
 
-def validate(specs: Path, out: Path, checks: list[Check], strict: bool = False) -> list[Problem]:
-    return check_rendered(pipeline.build(specs), specs, out, checks, strict)
+def validate(
+    specs: Path, out: Path, checks: list[Check], strict: bool = False, environment: str | None = None
+) -> list[Problem]:
+    """Every check on every environment (or the one named)."""
+    return check_rendered(pipeline.build(specs, environment), specs, out, checks, strict)
 
 
-def check_rendered(rendered: Rendered, specs: Path, out: Path, checks: list[Check], strict: bool = False
+def check_rendered(built: Build, specs: Path, out: Path, checks: list[Check], strict: bool = False
                    ) -> list[Problem]:  # fmt: skip
-    """Run `checks` on a render already in memory; with `strict`, warnings are errors."""
+    """Run `checks` on each environment of a render already in memory; with `strict`, warnings are errors."""
     if any(check.needs_tools for check in checks):
-        for name in ("promtool", "amtool"):
+        targets = dict.fromkeys(e.stack.environment.target for e in built.environments)
+        for name in dict.fromkeys(tool for target in targets for tool in tools.needed(target)):
             tools.find(name)  # a missing or too old tool stops here, with how to install it
+    files = pipeline.committed(built, out)
+    drift, foreign = drift_states(files, out), writer.foreign(files, out)
+    problems: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="futuramon-validate-") as scratch:
-        workdir = Path(scratch) / "out"
-        writer.write(rendered.files, workdir)
-        context = Context(
-            rendered.stack,
-            rendered.files,
-            workdir,
-            specs,
-            out.name,
-            drift_states(rendered.files, out),
-            tuple(writer.foreign(rendered.files, out)),
-        )
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            results = pool.map(lambda check: check.run(context, strict), checks)
-            problems = [problem for found in results for problem in found]
+        for index, rendered in enumerate(built.environments):
+            workdir = Path(scratch) / rendered.name / "out"
+            writer.write(rendered.files, workdir)
+            # out/'s drift and foreign files, each reported once: under its environment, the rest with the first
+            roots = [e.root for e in built.environments]
+            mine = [p for p in [*drift, *foreign] if p.startswith(rendered.root)
+                    or (index == 0 and not any(p.startswith(root) for root in roots))]  # fmt: skip
+            context = Context(
+                rendered.stack,
+                rendered.files,
+                workdir,
+                specs,
+                out.name,
+                {p: state for p, state in drift.items() if p in mine},
+                tuple(p for p in foreign if p in mine),
+                rendered.root,
+            )
+            problems.extend(_run(context, checks, strict))
     return sorted(set(problems), key=lambda p: (p.path, p.severity != "error", p.line, p.check, p.message))
+
+
+def _run(context: Context, checks: list[Check], strict: bool) -> list[Problem]:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return [p for found in pool.map(lambda check: check.run(context, strict), checks) for p in found]
 
 
 def drift_states(files: dict[str, str], out: Path) -> dict[str, str]:

@@ -285,6 +285,14 @@ def foreign(files: dict[str, str], out: Path) -> list[str]:
     return sorted(set(read(out)) - ours - set(files) - _IGNORED - {MANIFEST})
 
 
+def keeping(files: dict[str, str], out: Path, root: str) -> dict[str, str]:
+    """`files` (all under `root`) and the files futuramon wrote in `out` outside `root`, as they are now: what
+    `out` holds after rendering one environment of several, the others untouched."""
+    current = read(out)
+    others = {p: current[p].decode("utf-8") for p in sorted(manifest(out) or set()) if p in current}
+    return {**{p: t for p, t in others.items() if not p.startswith(root)}, **files}
+
+
 def changes(files: dict[str, str], out: Path) -> dict[str, tuple[str | None, str | None]]:
     """Each of futuramon's paths whose text in `out` differs from a render: (now, rendered), None where absent.
 

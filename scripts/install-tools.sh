@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs pinned promtool, amtool, prometheus and alertmanager into .tools/bin,
+# Installs pinned promtool, amtool, prometheus, alertmanager and vmalert into .tools/bin,
 # from Debian trixie's .deb files, without touching the system's apt state.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,6 +10,7 @@ bin="$tools/bin"
 PROMETHEUS_DEB="prometheus=2.53.3+ds1-2"
 PROMTOOL_DEB="promtool=2.53.3+ds1-2"
 ALERTMANAGER_DEB="prometheus-alertmanager=0.28.1+ds-1"
+VICTORIA_DEB="victoria-metrics=1.112.0+ds1-2"  # only its vmalert is used (`vmalert -dryRun` on ruler output)
 
 # Debian's alertmanager reads its default notification templates from a compiled-in path:
 # this is the one place outside the project that gets files (two read-only templates; needs root).
@@ -23,7 +24,7 @@ place_templates() {
 }
 
 if [ -x "$bin/promtool" ] && [ -x "$bin/amtool" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/alertmanager" ] &&
-  [ -f "$tools/share/default.tmpl" ]; then
+  [ -x "$bin/vmalert" ] && [ -f "$tools/share/default.tmpl" ]; then
   place_templates
   echo "tools already in $bin"
   exit 0
@@ -39,7 +40,7 @@ opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=/dev
       -o "APT::Sandbox::User=root")
 apt-get "${opts[@]}" update -qq
 cd "$apt/debs"
-for pkg in "$PROMETHEUS_DEB" "$PROMTOOL_DEB" "$ALERTMANAGER_DEB"; do
+for pkg in "$PROMETHEUS_DEB" "$PROMTOOL_DEB" "$ALERTMANAGER_DEB" "$VICTORIA_DEB"; do
   apt-get "${opts[@]}" download "$pkg" || apt-get "${opts[@]}" download "${pkg%%=*}"
 done
 cd "$root"
@@ -48,9 +49,14 @@ rm -rf "$ex"; mkdir -p "$ex"
 for deb in "$apt"/debs/*.deb; do dpkg -x "$deb" "$ex"; done
 cp "$ex/usr/bin/prometheus" "$ex/usr/bin/promtool" "$ex/usr/bin/amtool" "$bin/"
 cp "$ex/usr/bin/prometheus-alertmanager" "$bin/alertmanager"
+cp "$ex/usr/bin/vmalert" "$bin/vmalert"
+# Debian's vmalert prints no version: record the package's, which futuramon/tools.py reads beside it
+victoria="$(dpkg-deb -f "$apt"/debs/victoria-metrics_*.deb Version)"
+echo "v${victoria%%+*}" > "$bin/vmalert.version"
 mkdir -p "$tools/share"
 cp "$ex"/usr/share/prometheus/alertmanager/*.tmpl "$tools/share/"
 place_templates
 rm -rf "$ex" "$apt"
 "$bin/promtool" --version | head -1
 "$bin/amtool" --version | head -1
+cat "$bin/vmalert.version"

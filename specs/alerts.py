@@ -7,7 +7,7 @@ from futuramon.dsl import RuleGroup, alert, fires, quiet
 
 from . import runbooks as rb
 
-PROD = 'cluster="prod"'
+PROD = 'cluster="{cluster}"'  # {cluster}, {namespace}: filled in per environment (specs/environments.py)
 APP = f'{PROD}, service="api"'
 
 
@@ -34,7 +34,7 @@ HighErrorRate = alert(
     runbook=rb.HIGH_ERROR_RATE,
     tests=(
         fires("at 11/s after 5m", "10m", {f'http_requests_total{{{APP}, status="500"}}': "0+660x20"},
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 5m have passed", "5m", {f'http_requests_total{{{APP}, status="500"}}': "0+660x20"}),
         quiet("just under, at 9.9/s", "15m", {f'http_requests_total{{{APP}, status="503"}}': "0+594x20"}),
         quiet("4xx are not 5xx", "15m", {f'http_requests_total{{{APP}, status="404"}}': "0+660x20"}),
@@ -43,7 +43,7 @@ HighErrorRate = alert(
 
 PodDown = alert(
     "PodDown",
-    signal='max by (cluster, namespace, pod) (kube_pod_status_phase{namespace="futuratickets", '
+    signal='max by (cluster, namespace, pod) (kube_pod_status_phase{namespace="{namespace}", '
     'phase=~"Pending|Failed|Unknown"})',
     op=">", threshold=0, for_="5m",
     severity="critical", category="platform", panel="Pods Not Running",
@@ -52,13 +52,13 @@ PodDown = alert(
     runbook=rb.POD_DOWN,
     tests=(
         fires("failed for 10m", "10m",
-              {f'kube_pod_status_phase{{{PROD}, namespace="futuratickets", pod="api-1", phase="Failed"}}': "1x20"},
-              cluster="prod", namespace="futuratickets", pod="api-1"),
+              {f'kube_pod_status_phase{{{PROD}, namespace="{{namespace}}", pod="api-1", phase="Failed"}}': "1x20"},
+              cluster="{cluster}", namespace="{namespace}", pod="api-1"),
         quiet("before its 5m have passed", "4m",
-              {f'kube_pod_status_phase{{{PROD}, namespace="futuratickets", pod="api-1", phase="Pending"}}': "1x20"}),
+              {f'kube_pod_status_phase{{{PROD}, namespace="{{namespace}}", pod="api-1", phase="Pending"}}': "1x20"}),
         quiet("running pods are fine", "10m",
-              {f'kube_pod_status_phase{{{PROD}, namespace="futuratickets", pod="api-1", phase="Failed"}}': "0x20",
-               f'kube_pod_status_phase{{{PROD}, namespace="futuratickets", pod="api-1", phase="Running"}}': "1x20"}),
+              {f'kube_pod_status_phase{{{PROD}, namespace="{{namespace}}", pod="api-1", phase="Failed"}}': "0x20",
+               f'kube_pod_status_phase{{{PROD}, namespace="{{namespace}}", pod="api-1", phase="Running"}}': "1x20"}),
         quiet("other namespaces are not ours", "10m",
               {f'kube_pod_status_phase{{{PROD}, namespace="kube-system", pod="dns-1", phase="Failed"}}': "1x20"}),
     ),
@@ -75,7 +75,7 @@ MongoDBConnectionIssues = alert(
     tests=(
         fires("5 available for 5m", "5m",
               {f'mongodb_connections{{{PROD}, instance="mongodb:9216", state="available"}}': "5x10"},
-              cluster="prod", instance="mongodb:9216"),
+              cluster="{cluster}", instance="mongodb:9216"),
         quiet("before its 2m have passed", "1m",
               {f'mongodb_connections{{{PROD}, instance="mongodb:9216", state="available"}}': "5x10"}),
         quiet("exactly 10 available is enough", "5m",
@@ -95,7 +95,7 @@ RedisDown = alert(
     runbook=rb.REDIS_DOWN,
     tests=(
         fires("down for 5m", "5m", {f'redis_up{{{PROD}, instance="redis:9121"}}': "0x10"},
-              cluster="prod", instance="redis:9121"),
+              cluster="{cluster}", instance="redis:9121"),
         quiet("before its 2m have passed", "1m", {f'redis_up{{{PROD}, instance="redis:9121"}}': "0x10"}),
         quiet("up is fine", "5m", {f'redis_up{{{PROD}, instance="redis:9121"}}': "1x10"}),
     ),
@@ -103,7 +103,7 @@ RedisDown = alert(
 
 DeploymentRolloutStuck = alert(
     "DeploymentRolloutStuck",
-    signal='max by (cluster, namespace, deployment) (kube_deployment_status_condition{namespace="futuratickets", '
+    signal='max by (cluster, namespace, deployment) (kube_deployment_status_condition{namespace="{namespace}", '
     'condition="Progressing", status="false"})',
     op="==", threshold=1, for_="15m",
     severity="critical", category="platform", panel="Deployments Not Progressing",
@@ -112,14 +112,14 @@ DeploymentRolloutStuck = alert(
     runbook=rb.DEPLOYMENT_ROLLOUT_STUCK,
     tests=(
         fires("stuck for 20m", "20m",
-              {f'kube_deployment_status_condition{{{PROD}, namespace="futuratickets", deployment="api", '
+              {f'kube_deployment_status_condition{{{PROD}, namespace="{{namespace}}", deployment="api", '
                'condition="Progressing", status="false"}': "1x30"},
-              cluster="prod", namespace="futuratickets", deployment="api"),
+              cluster="{cluster}", namespace="{namespace}", deployment="api"),
         quiet("before its 15m have passed", "14m",
-              {f'kube_deployment_status_condition{{{PROD}, namespace="futuratickets", deployment="api", '
+              {f'kube_deployment_status_condition{{{PROD}, namespace="{{namespace}}", deployment="api", '
                'condition="Progressing", status="false"}': "1x30"}),
         quiet("progressing is fine", "20m",
-              {f'kube_deployment_status_condition{{{PROD}, namespace="futuratickets", deployment="api", '
+              {f'kube_deployment_status_condition{{{PROD}, namespace="{{namespace}}", deployment="api", '
                'condition="Progressing", status="false"}': "0x30"}),
         quiet("other namespaces are not ours", "20m",
               {f'kube_deployment_status_condition{{{PROD}, namespace="kube-system", deployment="dns", '
@@ -127,15 +127,15 @@ DeploymentRolloutStuck = alert(
     ),
 )
 
-_CPU = 'container_cpu_usage_seconds_total{cluster="prod", namespace="futuratickets", pod="api-1", container="api"}'
-_CPU_LIMIT = ('kube_pod_container_resource_limits{cluster="prod", namespace="futuratickets", pod="api-1", '
+_CPU = 'container_cpu_usage_seconds_total{cluster="{cluster}", namespace="{namespace}", pod="api-1", container="api"}'
+_CPU_LIMIT = ('kube_pod_container_resource_limits{cluster="{cluster}", namespace="{namespace}", pod="api-1", '
               'container="api", resource="cpu"}')
 
 HighCPUUsage = alert(
     "HighCPUUsage",
-    signal='sum by (cluster, namespace, pod) (rate(container_cpu_usage_seconds_total{namespace="futuratickets", '
+    signal='sum by (cluster, namespace, pod) (rate(container_cpu_usage_seconds_total{namespace="{namespace}", '
     'container!=""}[5m])) / sum by (cluster, namespace, pod) (kube_pod_container_resource_limits{'
-    'namespace="futuratickets", resource="cpu"})',
+    'namespace="{namespace}", resource="cpu"})',
     op=">", threshold=0.80, for_="10m", unit="percentunit",
     severity="warning", category="platform", panel="Pod CPU Usage",
     summary="Pod {{ $labels.pod }} uses more than {threshold} of its CPU limit",
@@ -144,23 +144,24 @@ HighCPUUsage = alert(
     runbook=rb.HIGH_CPU_USAGE,
     tests=(
         fires("90% for 15m", "15m", {_CPU: "0+54x30", _CPU_LIMIT: "1x30"},
-              cluster="prod", namespace="futuratickets", pod="api-1"),
+              cluster="{cluster}", namespace="{namespace}", pod="api-1"),
         quiet("before its 10m have passed", "9m", {_CPU: "0+54x30", _CPU_LIMIT: "1x30"}),
         quiet("just under, at 79%", "15m", {_CPU: "0+47.4x30", _CPU_LIMIT: "1x30"}),
         quiet("other namespaces are not ours", "15m",
-              {_CPU.replace("futuratickets", "batch"): "0+54x30",
-               _CPU_LIMIT.replace("futuratickets", "batch"): "1x30"}),
+              {_CPU.replace("{namespace}", "batch"): "0+54x30",
+               _CPU_LIMIT.replace("{namespace}", "batch"): "1x30"}),
     ),
 )
 
-_MEMORY = 'container_memory_working_set_bytes{cluster="prod", namespace="futuratickets", pod="api-1", container="api"}'
+_MEMORY = ('container_memory_working_set_bytes{cluster="{cluster}", namespace="{namespace}", pod="api-1", '
+           'container="api"}')
 _MEMORY_LIMIT = _CPU_LIMIT.replace('resource="cpu"', 'resource="memory"')
 
 HighMemoryUsage = alert(
     "HighMemoryUsage",
-    signal='sum by (cluster, namespace, pod) (container_memory_working_set_bytes{namespace="futuratickets", '
+    signal='sum by (cluster, namespace, pod) (container_memory_working_set_bytes{namespace="{namespace}", '
     'container!=""}) / sum by (cluster, namespace, pod) (kube_pod_container_resource_limits{'
-    'namespace="futuratickets", resource="memory"})',
+    'namespace="{namespace}", resource="memory"})',
     op=">", threshold=0.85, for_="10m", unit="percentunit",
     severity="warning", category="platform", panel="Pod Memory Usage",
     summary="Pod {{ $labels.pod }} uses more than {threshold} of its memory limit",
@@ -169,7 +170,7 @@ HighMemoryUsage = alert(
     runbook=rb.HIGH_MEMORY_USAGE,
     tests=(
         fires("90% for 15m", "15m", {_MEMORY: "900x30", _MEMORY_LIMIT: "1000x30"},
-              cluster="prod", namespace="futuratickets", pod="api-1"),
+              cluster="{cluster}", namespace="{namespace}", pod="api-1"),
         quiet("before its 10m have passed", "9m", {_MEMORY: "900x30", _MEMORY_LIMIT: "1000x30"}),
         quiet("just under, at 84%", "15m", {_MEMORY: "840x30", _MEMORY_LIMIT: "1000x30"}),
         quiet("the pod-level cgroup (container=\"\") is not counted twice", "15m",
@@ -190,7 +191,7 @@ HighResponseTime = alert(
     tests=(
         fires("all requests between 2s and 5s", "10m",
               _buckets("http_request_duration_seconds_bucket", ["0.1", "0.5", "1", "2", "5", "+Inf"], "5", 100),
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 5m have passed", "5m",
               _buckets("http_request_duration_seconds_bucket", ["0.1", "0.5", "1", "2", "5", "+Inf"], "5", 100)),
         quiet("just under: all requests between 1s and 2s", "10m",
@@ -209,7 +210,7 @@ HighSentryErrorCount = alert(
     runbook=rb.HIGH_SENTRY_ERROR_COUNT,
     tests=(
         fires("a burst of 60 errors", "70m", {f"sentry_errors_total{{{APP}}}": "0x60 60x60"},
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 5m have passed", "64m", {f"sentry_errors_total{{{APP}}}": "0x60 60x60"}),
         quiet("just under: 49 errors", "70m", {f"sentry_errors_total{{{APP}}}": "0x60 49x60"}),
     ),
@@ -228,7 +229,7 @@ DiskSpaceLow = alert(
         fires("10% left", "10m",
               {f'node_filesystem_avail_bytes{{{PROD}, instance="node-1", mountpoint="/", fstype="ext4"}}': "10x20",
                f'node_filesystem_size_bytes{{{PROD}, instance="node-1", mountpoint="/", fstype="ext4"}}': "100x20"},
-              cluster="prod", instance="node-1", mountpoint="/", fstype="ext4"),
+              cluster="{cluster}", instance="node-1", mountpoint="/", fstype="ext4"),
         quiet("before its 5m have passed", "4m",
               {f'node_filesystem_avail_bytes{{{PROD}, instance="node-1", mountpoint="/", fstype="ext4"}}': "10x20",
                f'node_filesystem_size_bytes{{{PROD}, instance="node-1", mountpoint="/", fstype="ext4"}}': "100x20"}),
@@ -257,7 +258,7 @@ LowPaymentSuccessRate = alert(
     tests=(
         fires("85% for 20m", "20m",
               {f"payment_total{{{APP}}}": "0+100x40", f"payment_success_total{{{APP}}}": "0+85x40"},
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 10m have passed", "9m",
               {f"payment_total{{{APP}}}": "0+100x40", f"payment_success_total{{{APP}}}": "0+85x40"}),
         quiet("just over, at 91%", "20m",
@@ -276,7 +277,7 @@ WebhookDeliveryFailures = alert(
     runbook=rb.WEBHOOK_DELIVERY_FAILURES,
     tests=(
         fires("0.6/s for 10m", "10m", {f"stripe_webhook_failures_total{{{APP}}}": "0+36x20"},
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 5m have passed", "5m", {f"stripe_webhook_failures_total{{{APP}}}": "0+36x20"}),
         quiet("just under, at 0.45/s", "10m", {f"stripe_webhook_failures_total{{{APP}}}": "0+27x20"}),
     ),
@@ -295,7 +296,7 @@ TicketGenerationFailures = alert(
     runbook=rb.TICKET_GENERATION_FAILURES,
     tests=(
         fires("1.1/s for 10m", "10m", {f"ticket_generation_failures_total{{{APP}}}": "0+66x20"},
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 5m have passed", "5m", {f"ticket_generation_failures_total{{{APP}}}": "0+66x20"}),
         quiet("just under, at 0.9/s", "10m", {f"ticket_generation_failures_total{{{APP}}}": "0+54x20"}),
     ),
@@ -314,7 +315,7 @@ SlowOrderProcessing = alert(
     tests=(
         fires("all orders between 10s and 30s", "20m",
               _buckets("order_processing_duration_seconds_bucket", ["1", "5", "10", "30", "+Inf"], "30", 10),
-              cluster="prod", service="api"),
+              cluster="{cluster}", service="api"),
         quiet("before its 10m have passed", "9m",
               _buckets("order_processing_duration_seconds_bucket", ["1", "5", "10", "30", "+Inf"], "30", 10)),
         quiet("just under: all orders between 5s and 10s", "20m",
@@ -332,7 +333,7 @@ NoOrdersReceived = alert(
     runbook=rb.NO_ORDERS_RECEIVED,
     tests=(
         fires("orders stopped an hour ago", "130m", {f"orders_created_total{{{APP}}}": "0+10x60 600x80"},
-              cluster="prod"),
+              cluster="{cluster}"),
         quiet("before its 5m have passed", "124m", {f"orders_created_total{{{APP}}}": "0+10x60 600x80"}),
         quiet("one order in the hour is enough", "130m",
               {f"orders_created_total{{{APP}}}": "0+10x60 600x30 601x50"}),

@@ -29,7 +29,7 @@ from .alerts import (
 OVERVIEW = Dashboard(
     uid="futuratickets-overview",
     title="FuturaTickets - Production Overview",
-    tags=("futuratickets", "production"),
+    tags=("futuratickets", "{environment}"),
     refresh="30s",
     time_from="now-6h",
     panels=(
@@ -68,7 +68,7 @@ OVERVIEW = Dashboard(
 ALERT_SIGNALS = Dashboard(
     uid="futuratickets-alert-signals",
     title="FuturaTickets - Alert Signals",
-    tags=("futuratickets", "production", "alerts"),
+    tags=("futuratickets", "{environment}", "alerts"),
     refresh="30s",
     time_from="now-6h",
     panels=(

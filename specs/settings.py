@@ -1,11 +1,11 @@
-"""FuturaTickets house conventions: where the stack runs, where links point, allowed labels."""
+"""FuturaTickets house conventions: where links point, allowed labels (where it runs: specs/environments.py)."""
 
 from futuramon.dsl import Settings
 
 SETTINGS = Settings(
     namespace="futuratickets",
     labels={"component": "monitoring"},
-    runbook_base_url="https://github.com/futuratickets/monitoring/blob/main/out/runbooks",
+    runbook_base_url="https://github.com/futuratickets/monitoring/blob/main/out/{environment}/runbooks",
     grafana_url="https://grafana.futuratickets.com",
     severities=("critical", "warning"),
     categories=("platform", "payments", "business"),

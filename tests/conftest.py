@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from futuramon import tools
 from futuramon.cli import app
-from futuramon.pipeline import Rendered, build
+from futuramon.pipeline import Build, Rendered, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -34,8 +34,21 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(scope="session")
-def rendered() -> Rendered:
+def built() -> Build:
+    """Every environment of the FuturaTickets specs."""
     return build(SPECS)
+
+
+@pytest.fixture(scope="session")
+def rendered(built: Build) -> Rendered:
+    """FuturaTickets production: contract sections 1-5."""
+    return next(e for e in built.environments if e.name == "production")
+
+
+@pytest.fixture(scope="session")
+def staging(built: Build) -> Rendered:
+    """FuturaTickets staging: the prometheus-operator form of contract section 6."""
+    return next(e for e in built.environments if e.name == "staging")
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,10 @@
 """A minimal valid spec, as text: the base that the broken-spec catalogue breaks one thing at a time."""
 
+from pathlib import Path
+
+from futuramon.loader import load
+from futuramon.render.outputs import render
+
 MINIMAL = """\
 from futuramon.dsl import (Dashboard, Discord, Grid, Inhibit, InhibitCase, Metric, Panel, Query, Receiver, RouteCase,
                            RuleGroup, Routing, Settings, Slack, alert, fires, quiet, route, runbook, step)
@@ -35,3 +40,32 @@ ROUTING = Routing(receiver="oncall", group_by=("alertname",), group_wait="30s", 
                                    equal=("service",)),),
                   tests=(RouteCase(labels={"severity": "warning"}, receivers=("chat",)),))
 """
+
+ENVIRONMENT = """
+from futuramon.dsl import Environment
+
+DEMO = Environment(name="demo", target={target!r}, namespace="shop", cluster="eu-1", tenant="shop-team",
+                   alert_labels={labels}, rule_labels={{"release": "kube-prometheus-stack"}},
+                   alertmanager_config_labels={{"alertmanagerConfig": "shop"}},
+                   grafana_instance={{"dashboards": "grafana"}})
+"""
+NAMESPACED = '{"namespace": "{namespace}"}'
+
+
+def deployed_as(target: str, labels: str = NAMESPACED) -> str:
+    """The minimal spec deployed as `target`; its alerts and route case carry the namespace label (`labels="{}"`:
+    the alerts do not)."""
+    routed = MINIMAL.replace(
+        'RouteCase(labels={"severity": "warning"}',
+        'RouteCase(labels={"severity": "warning", "namespace": "{namespace}"}',
+    )
+    assert routed != MINIMAL
+    return routed + ENVIRONMENT.format(target=target, labels=labels)
+
+
+def files_as(folder: Path, target: str) -> dict[str, str]:
+    """The minimal spec deployed as `target`, rendered: relative path → text."""
+    folder.mkdir(parents=True)
+    (folder / "spec.py").write_text(deployed_as(target))
+    (stack,) = load(folder)
+    return render(stack)

@@ -26,7 +26,8 @@ def test_bench_runs_at_two_services(tmp_path: Path) -> None:
     assert "FAILED" not in row  # validate passed, with and without the test cases
     saved = json.loads(results.read_text())["sizes"]["2"]
     assert saved["rules"] == 30 and saved["validate_ok"] == 1.0 and saved["validate_tests_ok"] == 1.0
-    groups = yaml.safe_load((tmp_path / "work" / "out-2" / "prometheus" / "alert-rules.yaml").read_text())["groups"]
+    rules = tmp_path / "work" / "out-2" / "production" / "prometheus" / "alert-rules.yaml"
+    groups = yaml.safe_load(rules.read_text())["groups"]
     assert [(g["name"], len(g["rules"])) for g in groups] == [("svc0000", 15), ("svc0001", 15)]
     assert all('service="svc0001"' in r["expr"] and "svc0000" not in r["expr"] for r in groups[1]["rules"])
 

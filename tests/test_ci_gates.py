@@ -47,15 +47,15 @@ def test_github_format_annotates_a_bad_spec_at_its_line(cli: Cli, broken: Path, 
 def test_render_check_github_annotates_stale_and_foreign_files(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    (out / "runbooks/PodDown.md").write_text("edited by hand\n")
+    (out / "production/runbooks/PodDown.md").write_text("edited by hand\n")
     (out / "NOTES.md").write_text("mine\n")
     code, stdout, _ = cli("render", "--check", "--specs", SPECS, "--out", out, "--format", "github")
     assert code == 1
     assert stdout.splitlines() == [
         "::warning file=out/NOTES.md,line=1,title=foreign-files::futuramon did not write it; it is kept, never "
         "rendered over (move it if kubectl must not apply it)",
-        "::error file=out/runbooks/PodDown.md,line=1,title=drift::is stale: run `futuramon render` and commit the "
-        "result",
+        "::error file=out/production/runbooks/PodDown.md,line=1,title=drift::is stale: run `futuramon render` and "
+        "commit the result",
         "FAILED: 2 checks, 1 errors, 1 warnings",
     ]
 

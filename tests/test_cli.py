@@ -16,7 +16,7 @@ from futuramon import __version__, writer
 from .conftest import OUT, ROOT, SPECS, Cli
 
 
-@pytest.mark.parametrize("what", ["alerts", "panels", "routes"])
+@pytest.mark.parametrize("what", ["alerts", "panels", "routes", "environments"])
 def test_list_prints_a_table(cli: Cli, golden: Callable[[str, str], None], what: str) -> None:
     code, out, _ = cli("list", what, "--specs", SPECS)
     assert code == 0
@@ -33,7 +33,8 @@ def test_render_writes_out_and_check_is_clean(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, stdout, _ = cli("render", "--specs", SPECS, "--out", out)
     assert code == 0 and "rendered" in stdout
-    assert (out / "k8s/prometheus/alert-rules.yaml").is_file()
+    assert (out / "production/k8s/prometheus/alert-rules.yaml").is_file()
+    assert (out / "staging/k8s/prometheus/alert-rules.yaml").is_file()
     code, stdout, _ = cli("render", "--check", "--specs", SPECS, "--out", out)
     assert code == 0 and "up to date" in stdout
 
@@ -41,9 +42,9 @@ def test_render_writes_out_and_check_is_clean(cli: Cli, tmp_path: Path) -> None:
 def test_check_on_a_tampered_out_prints_a_diff_and_fails(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    rules = out / "prometheus/alert-rules.yaml"
+    rules = out / "production/prometheus/alert-rules.yaml"
     rules.write_text(rules.read_text().replace("> 10\n", "> 20\n", 1))
-    (out / "k8s/grafana/dashboard-configmap.yaml").unlink()
+    (out / "production/k8s/grafana/dashboard-configmap.yaml").unlink()
     (out / "leftover.yaml").write_text("old: file\n")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     code, stdout, stderr = cli("render", "--check", "--specs", SPECS, "--out", out)
@@ -51,7 +52,8 @@ def test_check_on_a_tampered_out_prints_a_diff_and_fails(cli: Cli, tmp_path: Pat
     assert '-        expr: sum by (cluster, service) (rate(http_requests_total{status=~"5.."}[5m])) > 20' in stdout
     assert '+        expr: sum by (cluster, service) (rate(http_requests_total{status=~"5.."}[5m])) > 10' in stdout
     assert "--- /dev/null" in stdout and "out/leftover.yaml" not in stdout
-    assert "+++ out/k8s/grafana/dashboard-configmap.yaml (rendered)" in stdout
+    assert "+++ out/production/k8s/grafana/dashboard-configmap.yaml (rendered)" in stdout
+    assert f"{out}/production is stale: 2 files to update" in stderr and f"{out}/staging is up to date" in stderr
     assert "stale" in stderr and "leftover.yaml: futuramon did not write it; it is kept" in stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before, "--check must write nothing"
 

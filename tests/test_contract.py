@@ -1,4 +1,7 @@
-"""Every number of the contract (../shared/spec/contract.md) is in the output."""
+"""Every number of the contract (../shared/spec/contract.md) is in out/production/ as committed.
+
+Sections 1-5 are FuturaTickets production; `test_golden` proves out/ is a fresh render of specs/.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ import json
 import pytest
 import yaml
 
-from futuramon.pipeline import Rendered
+from futuramon import writer
+
+from .conftest import OUT
 
 ALERTS = {
     # name: (severity, category, for, metric the expression reads, comparison)
@@ -59,15 +64,29 @@ PANELS = [
 ]
 
 
-def _rules(rendered: Rendered) -> dict[str, dict]:  # type: ignore[type-arg]
-    groups = yaml.safe_load(rendered.files["prometheus/alert-rules.yaml"])["groups"]
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    """out/production/ as committed, relative path → text."""
+    return {path: data.decode() for path, data in writer.read(OUT / "production").items()}
+
+
+def test_every_file_under_k8s_is_a_kubernetes_object(files: dict[str, str]) -> None:
+    """`kubectl apply -f out/production/k8s/ --recursive` is the whole deployment (amended section 1)."""
+    for path, text in files.items():
+        if path.startswith("k8s/"):
+            assert path.endswith(".yaml"), path
+            assert all(doc["apiVersion"] and doc["kind"] for doc in yaml.safe_load_all(text)), path
+
+
+def _rules(files: dict[str, str]) -> dict[str, dict]:  # type: ignore[type-arg]
+    groups = yaml.safe_load(files["prometheus/alert-rules.yaml"])["groups"]
     return {rule["alert"]: rule for group in groups for rule in group["rules"]}
 
 
 @pytest.mark.parametrize("name", ALERTS)
-def test_alert_matches_the_contract(rendered: Rendered, name: str) -> None:
+def test_alert_matches_the_contract(files: dict[str, str], name: str) -> None:
     severity, category, hold, reads, comparison = ALERTS[name]
-    rule = _rules(rendered)[name]
+    rule = _rules(files)[name]
     assert rule["labels"] == {"severity": severity, "category": category}
     assert rule["for"] == hold
     assert reads in rule["expr"]
@@ -77,22 +96,22 @@ def test_alert_matches_the_contract(rendered: Rendered, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ALERTS)
-def test_dashboard_url_opens_a_panel_that_plots_the_alerts_signal(rendered: Rendered, name: str) -> None:
-    rule = _rules(rendered)[name]
+def test_dashboard_url_opens_a_panel_that_plots_the_alerts_signal(files: dict[str, str], name: str) -> None:
+    rule = _rules(files)[name]
     uid = "futuratickets-alert-signals" if name in SIGNALS else "futuratickets-overview"
     url = rule["annotations"]["dashboard_url"]
     assert url.startswith(f"https://grafana.futuratickets.com/d/{uid}/"), url
-    board = json.loads(rendered.files[f"k8s/grafana/dashboards/{uid}.json"])
+    board = json.loads(files[f"grafana/dashboards/{uid}.json"])
     (panel,) = [p for p in board["panels"] if url.endswith(f"?viewPanel={p['id']}")]
     signal = panel["targets"][0]["expr"]
     assert rule["expr"].removeprefix(f"({signal})").removeprefix(signal) == " " + ALERTS[name][4]
 
 
-def test_exactly_the_fifteen_alerts(rendered: Rendered) -> None:
-    assert sorted(_rules(rendered)) == sorted(ALERTS)
+def test_exactly_the_fifteen_alerts(files: dict[str, str]) -> None:
+    assert sorted(_rules(files)) == sorted(ALERTS)
 
 
-def test_configmaps(rendered: Rendered) -> None:
+def test_configmaps(files: dict[str, str]) -> None:
     expected = {
         "k8s/prometheus/alert-rules.yaml": ("prometheus-alert-rules", {"alert-rules.yaml"}),
         "k8s/alertmanager/alertmanager-config.yaml": (
@@ -109,23 +128,20 @@ def test_configmaps(rendered: Rendered) -> None:
         ),
     }
     for path, (name, keys) in expected.items():
-        manifest = yaml.safe_load(rendered.files[path])
+        manifest = yaml.safe_load(files[path])
         assert manifest["kind"] == "ConfigMap" and manifest["apiVersion"] == "v1"
         assert manifest["metadata"]["name"] == name
         assert manifest["metadata"]["namespace"] == "futuratickets"
         assert manifest["metadata"]["labels"]["component"] == "monitoring"
         assert manifest["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "futuramon"
         assert set(manifest["data"]) == keys
-    dashboard = yaml.safe_load(rendered.files["k8s/grafana/dashboard-configmap.yaml"])
+    dashboard = yaml.safe_load(files["k8s/grafana/dashboard-configmap.yaml"])
     assert dashboard["metadata"]["labels"]["grafana_dashboard"] == "1"
-    assert (
-        dashboard["data"]["futuratickets-overview.json"]
-        == rendered.files["k8s/grafana/dashboards/futuratickets-overview.json"]
-    )
+    assert dashboard["data"]["futuratickets-overview.json"] == files["grafana/dashboards/futuratickets-overview.json"]
 
 
-def test_routing(rendered: Rendered) -> None:
-    config = yaml.safe_load(rendered.files["alertmanager/alertmanager.yml"])
+def test_routing(files: dict[str, str]) -> None:
+    config = yaml.safe_load(files["alertmanager/alertmanager.yml"])
     route = config["route"]
     assert route["receiver"] == "warnings"
     assert route["group_by"] == ["alertname", "cluster", "service"]
@@ -161,16 +177,16 @@ def test_routing(rendered: Rendered) -> None:
             assert discord["webhook_url_file"].startswith("/etc/alertmanager/secrets/")
 
 
-def test_slack_colors_and_links_in_templates(rendered: Rendered) -> None:
-    templates = rendered.files["alertmanager/notifications.tmpl"]
+def test_slack_colors_and_links_in_templates(files: dict[str, str]) -> None:
+    templates = files["alertmanager/notifications.tmpl"]
     assert 'eq .Status "resolved" }}good' in templates
     assert 'eq .CommonLabels.severity "critical" }}danger' in templates
     assert "{{ else }}warning" in templates
     assert ".Annotations.runbook_url" in templates and ".Annotations.dashboard_url" in templates
 
 
-def test_dashboard(rendered: Rendered) -> None:
-    board = json.loads(rendered.files["k8s/grafana/dashboards/futuratickets-overview.json"])
+def test_dashboard(files: dict[str, str]) -> None:
+    board = json.loads(files["grafana/dashboards/futuratickets-overview.json"])
     assert board["uid"] == "futuratickets-overview"
     assert board["title"] == "FuturaTickets - Production Overview"
     assert board["refresh"] == "30s"
@@ -189,13 +205,13 @@ def test_dashboard(rendered: Rendered) -> None:
     assert steps["Sentry Errors"] == [{"color": "green", "value": None}, {"color": "red", "value": 50}]
 
 
-def test_alert_signals_dashboard(rendered: Rendered) -> None:
-    board = json.loads(rendered.files["k8s/grafana/dashboards/futuratickets-alert-signals.json"])
+def test_alert_signals_dashboard(files: dict[str, str]) -> None:
+    board = json.loads(files["grafana/dashboards/futuratickets-alert-signals.json"])
     assert board["uid"] == "futuratickets-alert-signals"
     assert board["title"] == "FuturaTickets - Alert Signals"
     assert sorted(p["title"] for p in board["panels"]) == sorted(SIGNALS.values())
-    configmap = yaml.safe_load(rendered.files["k8s/grafana/dashboard-configmap-futuratickets-alert-signals.yaml"])
-    overview = yaml.safe_load(rendered.files["k8s/grafana/dashboard-configmap.yaml"])
+    configmap = yaml.safe_load(files["k8s/grafana/dashboard-configmap-futuratickets-alert-signals.yaml"])
+    overview = yaml.safe_load(files["k8s/grafana/dashboard-configmap.yaml"])
     assert configmap["metadata"]["labels"] == overview["metadata"]["labels"]
     steps = {p["title"]: p["fieldConfig"]["defaults"]["thresholds"]["steps"] for p in board["panels"]}
     assert steps["Redis Up"] == [

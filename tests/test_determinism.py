@@ -32,7 +32,7 @@ def test_renders_with_different_hash_seeds_are_byte_identical(tmp_path: Path) ->
     first = _render_in_subprocess(tmp_path / "a", "1")
     second = _render_in_subprocess(tmp_path / "b", "4242")
     assert first == second
-    assert len(first) == 24 + 1  # the rendered files and the manifest
+    assert len(first) == 24 + 23 + 1  # production, staging and the manifest
 
 
 def test_output_holds_no_absolute_paths_or_timestamps(tmp_path: Path) -> None:

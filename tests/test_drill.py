@@ -16,8 +16,8 @@ import pytest
 from .conftest import SPECS, Cli
 
 
-def _drill(cli: Cli, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    code, stdout, stderr = cli("drill", *args, "--specs", SPECS, "--format", "json")
+def _drill(cli: Cli, *args: str, env: str = "production") -> list[dict]:  # type: ignore[type-arg]
+    code, stdout, stderr = cli("drill", *args, "--env", env, "--specs", SPECS, "--format", "json")
     assert code == 0, stdout + stderr
     return json.loads(stdout)  # type: ignore[no-any-return]
 
@@ -111,14 +111,14 @@ def test_a_drill_fails_when_the_alert_cannot_fire(cli: Cli, specs_copy: Path, ca
     path = specs_copy / "alerts.py"
     assert old in path.read_text()
     path.write_text(path.read_text().replace(old, new, 1))
-    code, stdout, stderr = cli("drill", *args, "--specs", specs_copy)
+    code, stdout, stderr = cli("drill", *args, "--env", "production", "--specs", specs_copy)
     assert code == 1, stdout + stderr
     assert stdout.startswith(message), stdout
     assert "[FAILED]" in stdout and "0 of 1 alerts fired and were delivered as routed" in stdout
 
 
 def test_text_report_and_unknown_alert(cli: Cli) -> None:
-    code, stdout, _ = cli("drill", "RedisDown", "HighSentryErrorCount", "--specs", SPECS)
+    code, stdout, _ = cli("drill", "RedisDown", "HighSentryErrorCount", "--env", "production", "--specs", SPECS)
     assert code == 0
     assert "HighSentryErrorCount: fired after 66m (simulated, promtool; for: 5m)" in stdout
     assert (
@@ -127,6 +127,24 @@ def test_text_report_and_unknown_alert(cli: Cli) -> None:
     assert "2 of 2 alerts fired and were delivered as routed" in stdout
     code, _, stderr = cli("drill", "NoSuchAlert", "--specs", SPECS)
     assert code == 2 and "no alert named 'NoSuchAlert'" in stderr
+
+
+def test_staging_routes_through_the_config_the_operator_generates(cli: Cli) -> None:
+    """The namespace matcher the operator adds is in the path: the staged alert carries the namespace label."""
+    (result,) = _drill(cli, "HighErrorRate", env="staging")
+    assert result["environment"] == "staging" and result["ok"], result
+    assert result["labels"]["namespace"] == "futuratickets-staging" and result["labels"]["cluster"] == "staging"
+    assert result["delivered_receivers"] == ["staging"]
+    assert {(n["receiver"], n["channel"]) for n in result["firing"]} == {("staging", "#alerts-staging")}
+    assert "/d/futuratickets-staging-overview/" in result["firing"][0]["text"]
+
+
+def test_without_env_an_alert_is_drilled_in_every_environment_that_has_it(cli: Cli) -> None:
+    code, stdout, _ = cli("drill", "RedisDown", "LowPaymentSuccessRate", "--specs", SPECS)
+    assert code == 0, stdout
+    assert "[production] RedisDown:" in stdout and "[staging] RedisDown:" in stdout
+    assert "[production] LowPaymentSuccessRate:" in stdout and "[staging] LowPaymentSuccessRate" not in stdout
+    assert "3 of 3 alerts fired and were delivered as routed" in stdout
 
 
 def test_live_drill_through_prometheus(cli: Cli) -> None:
@@ -166,7 +184,7 @@ def test_ctrl_c_stops_every_process_and_removes_every_file(
 
     monkeypatch.setattr(servers.Server, "__enter__", remember)
     monkeypatch.setattr(client, "post", interrupt)
-    code, _, stderr = cli("drill", "RedisDown", "--specs", SPECS)
+    code, _, stderr = cli("drill", "RedisDown", "--env", "production", "--specs", SPECS)
     assert code == 130 and "interrupted" in stderr
     assert started and all(process.poll() is not None for process in started), "alertmanager must be stopped"
     assert os.listdir(tmp_path) == []

@@ -27,7 +27,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def old_out(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    (out / "runbooks/PodDown.md").write_text("an older render\n")
+    (out / "production/runbooks/PodDown.md").write_text("an older render\n")
     return out
 
 

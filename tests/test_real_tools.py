@@ -14,6 +14,8 @@ import yaml
 
 from .conftest import OUT
 
+PRODUCTION = OUT / "production"
+
 # Contract section 4: labels → the receivers they must reach, in order.
 ROUTING_TABLE = [
     ({"category": "payments", "severity": "critical"}, "payments,critical"),
@@ -31,22 +33,22 @@ def _run(binary: Path, *args: str | Path, cwd: Path | None = None) -> subprocess
 
 
 def test_promtool_accepts_the_rules(tool: Callable[[str], Path]) -> None:
-    done = _run(tool("promtool"), "check", "rules", OUT / "prometheus/alert-rules.yaml")
+    done = _run(tool("promtool"), "check", "rules", PRODUCTION / "prometheus/alert-rules.yaml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "SUCCESS: 15 rules found" in done.stdout
 
 
 def test_promtool_accepts_the_rules_inside_the_configmap(tool: Callable[[str], Path], tmp_path: Path) -> None:
-    configmap = yaml.safe_load((OUT / "k8s/prometheus/alert-rules.yaml").read_text())
+    configmap = yaml.safe_load((PRODUCTION / "k8s/prometheus/alert-rules.yaml").read_text())
     extracted = tmp_path / "alert-rules.yaml"
     extracted.write_text(configmap["data"]["alert-rules.yaml"])
-    assert extracted.read_text() == (OUT / "prometheus/alert-rules.yaml").read_text()
+    assert extracted.read_text() == (PRODUCTION / "prometheus/alert-rules.yaml").read_text()
     done = _run(tool("promtool"), "check", "rules", extracted)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_amtool_accepts_the_config_inside_the_configmap(tool: Callable[[str], Path], tmp_path: Path) -> None:
-    configmap = yaml.safe_load((OUT / "k8s/alertmanager/alertmanager-config.yaml").read_text())
+    configmap = yaml.safe_load((PRODUCTION / "k8s/alertmanager/alertmanager-config.yaml").read_text())
     for key, text in configmap["data"].items():
         (tmp_path / key).write_text(text)
     done = _run(tool("amtool"), "check-config", tmp_path / "alertmanager.yml")
@@ -61,7 +63,7 @@ def test_routing_follows_the_contract(tool: Callable[[str], Path], labels: dict[
         "config",
         "routes",
         "test",
-        f"--config.file={OUT / 'alertmanager/alertmanager.yml'}",
+        f"--config.file={PRODUCTION / 'alertmanager/alertmanager.yml'}",
         f"--verify.receivers={receivers}",
         *[f"{k}={v}" for k, v in labels.items()],
     )
@@ -76,7 +78,7 @@ def test_message_templates_render_with_links(tool: Callable[[str], Path]) -> Non
         "render",
         "--template.glob=notifications.tmpl",
         '--template.text={{ template "futuramon.slack.text" . }}',
-        cwd=OUT / "alertmanager",
+        cwd=PRODUCTION / "alertmanager",
     )
     assert done.returncode == 0, done.stderr
     assert ":book: Runbook" in done.stdout and ":bar_chart: Dashboard" in done.stdout

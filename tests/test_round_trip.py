@@ -56,7 +56,7 @@ def test_awkward_text_round_trips(tmp_path: Path, tool: Callable[[str], Path]) -
         'description="slow"', f"description={chr(10).join(AWKWARD)!r}"
     )
     text = text.replace("route('severity=\"warning\"'", 'route(\'severity="warning"\', \'team=~"a\\\\"b|c:d"\'')
-    files = render(load(_spec(tmp_path / "specs", text)))
+    files = render(load(_spec(tmp_path / "specs", text))[0])
     rules = yaml.safe_load(files["prometheus/alert-rules.yaml"])["groups"][0]["rules"][1]
     assert rules["labels"] == {**{f"l{i}": v for i, v in enumerate(AWKWARD)}, "severity": "warning",
                                "category": "platform"}  # fmt: skip
@@ -64,7 +64,7 @@ def test_awkward_text_round_trips(tmp_path: Path, tool: Callable[[str], Path]) -
     assert rules["annotations"]["description"] == "\n".join(AWKWARD)
     configmap = yaml.safe_load(files["k8s/prometheus/alert-rules.yaml"])
     assert configmap["data"]["alert-rules.yaml"] == files["prometheus/alert-rules.yaml"]
-    board = json.loads(files["k8s/grafana/dashboards/shop.json"])
+    board = json.loads(files["grafana/dashboards/shop.json"])
     assert board["title"] == "Shop"
     _check(tool, tmp_path / "out", files)
 
@@ -97,7 +97,7 @@ def test_every_accepted_spec_passes_the_tools(
         f"threshold={threshold!r}, for_={hold!r}",
     ).replace('summary="Slow"', f"summary={summary!r}")
     try:
-        stack = load(_spec(folder / "specs", text))
+        (stack,) = load(_spec(folder / "specs", text))
     except SpecError:
         return  # refused cleanly (e.g. the name collides with ApiDown): that is the other half of the property
     files = render(stack)

@@ -53,7 +53,7 @@ def _stack(tmp_path: Path, routing: Routing) -> Stack:
     specs = tmp_path / "specs"
     specs.mkdir(exist_ok=True)
     (specs / "spec.py").write_text(MINIMAL)
-    return load(specs).model_copy(update={"routing": routing})
+    return load(specs)[0].model_copy(update={"routing": routing})
 
 
 def _routing(routes: tuple[Any, ...] = (), inhibit: tuple[Inhibit, ...] = ()) -> Routing:

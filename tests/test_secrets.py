@@ -98,7 +98,7 @@ def test_a_secret_is_refused_in_every_kind_of_field(cli: Cli, tmp_path: Path, pl
 def test_a_secret_in_the_committed_out_is_redacted_from_the_check_diff(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    runbook = out / "runbooks/PodDown.md"
+    runbook = out / "production/runbooks/PodDown.md"
     runbook.write_text(runbook.read_text() + f"Post to {SLACK}\n")
     code, stdout, stderr = cli("render", "--check", "--specs", SPECS, "--out", out)
     assert code == 1

@@ -160,22 +160,22 @@ def test_a_secret_in_the_specs_is_refused_before_any_output(tmp_path: Path, spec
 def test_a_stale_out_is_drift(cli: Cli, tmp_path: Path, specs_copy: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    (out / "runbooks/PodDown.md").write_text("edited by hand\n")
+    (out / "production/runbooks/PodDown.md").write_text("edited by hand\n")
     code, output = _validate(cli, specs_copy, out, "--only", "drift")
     assert code == 1
-    assert "out/runbooks/PodDown.md" in output and "(drift)" in output
+    assert "out/production/runbooks/PodDown.md" in output and "(drift)" in output
 
 
 def test_json_and_github_formats(cli: Cli, tmp_path: Path, specs_copy: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    (out / "runbooks/PodDown.md").write_text("edited by hand\n")
+    (out / "production/runbooks/PodDown.md").write_text("edited by hand\n")
     code, output = _validate(cli, specs_copy, out, "--only", "drift", "--format", "json")
     document = json.loads(output)
     assert code == 1 and document["version"] == 1 and document["ok"] is False and document["checks"] == 1
     assert document["problems"][0]["check"] == "drift" and document["problems"][0]["severity"] == "error"
     code, output = _validate(cli, specs_copy, out, "--only", "drift", "--format", "github")
-    assert output.startswith("::error file=out/runbooks/PodDown.md,line=1,title=drift::")
+    assert output.startswith("::error file=out/production/runbooks/PodDown.md,line=1,title=drift::")
 
 
 def test_only_and_skip_and_unknown_check(cli: Cli, specs_copy: Path) -> None:

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,10 +51,10 @@ def older_out(tmp_path: Path) -> Path:
     """A committed out/ from an older render: one runbook differs, one file is no longer rendered."""
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
-    (out / "runbooks/PodDown.md").write_text("an older render\n")
-    (out / "runbooks/Retired.md").write_text("# a retired alert\n")
+    (out / "production/runbooks/PodDown.md").write_text("an older render\n")
+    (out / "production/runbooks/Retired.md").write_text("# a retired alert\n")
     manifest = out / writer.MANIFEST
-    manifest.write_text(manifest.read_text() + "runbooks/Retired.md\n")
+    manifest.write_text(manifest.read_text() + "production/runbooks/Retired.md\n")
     return out
 
 
@@ -62,20 +63,20 @@ def older_out(tmp_path: Path) -> Path:
 
 def test_files_futuramon_did_not_write_are_kept_and_named(cli: Cli, older_out: Path) -> None:
     (older_out / "NOTES.md").write_text("my notes\n")
-    (older_out / "k8s/extra").mkdir()
-    (older_out / "k8s/extra/quota.yaml").write_text("kind: ResourceQuota\n")
+    (older_out / "production/k8s/extra").mkdir()
+    (older_out / "production/k8s/extra/quota.yaml").write_text("kind: ResourceQuota\n")
     (older_out / ".gitkeep").write_text("")
     code, stdout, _ = cli("render", "--specs", SPECS, "--out", older_out)
     assert code == 0
-    assert "kept 3 files futuramon did not write: .gitkeep, NOTES.md, k8s/extra/quota.yaml" in stdout
+    assert "kept 3 files futuramon did not write: .gitkeep, NOTES.md, production/k8s/extra/quota.yaml" in stdout
     assert "(1 changed, 1 removed)" in stdout
     assert (older_out / "NOTES.md").read_text() == "my notes\n"
-    assert (older_out / "k8s/extra/quota.yaml").read_text() == "kind: ResourceQuota\n"
-    assert (older_out / ".gitkeep").exists() and not (older_out / "runbooks/Retired.md").exists()
+    assert (older_out / "production/k8s/extra/quota.yaml").read_text() == "kind: ResourceQuota\n"
+    assert (older_out / ".gitkeep").exists() and not (older_out / "production/runbooks/Retired.md").exists()
     assert _snapshot(older_out) == {
         **_snapshot(OUT),
         "NOTES.md": b"my notes\n",
-        "k8s/extra/quota.yaml": b"kind: ResourceQuota\n",
+        "production/k8s/extra/quota.yaml": b"kind: ResourceQuota\n",
         ".gitkeep": b"",
     }
 
@@ -138,12 +139,12 @@ def test_a_user_file_where_a_render_would_go_is_not_overwritten(cli: Cli, tmp_pa
     out = tmp_path / "out"
     shutil.copytree(OUT, out)
     manifest = out / writer.MANIFEST
-    manifest.write_text(manifest.read_text().replace("runbooks/PodDown.md\n", ""))
-    (out / "runbooks/PodDown.md").write_text("my own runbook\n")
+    manifest.write_text(manifest.read_text().replace("production/runbooks/PodDown.md\n", ""))
+    (out / "production/runbooks/PodDown.md").write_text("my own runbook\n")
     before = _snapshot(out)
     code, _, stderr = cli("render", "--specs", SPECS, "--out", out)
     assert code == 2
-    assert "refusing to overwrite runbooks/PodDown.md" in stderr and "futuramon did not write it" in stderr
+    assert "refusing to overwrite production/runbooks/PodDown.md" in stderr and "futuramon did not write it" in stderr
     assert _snapshot(out) == before
 
 
@@ -192,7 +193,7 @@ def test_a_bind_mounted_out_is_written_in_place(bind_mount: tuple[Path, Path]) -
         process = _futuramon("render", "--specs", SPECS, "--out", point)
         stdout, stderr = process.communicate()
         assert process.returncode == 0, stderr
-    (source / "runbooks/PodDown.md").write_text("an older render\n")
+    (source / "production/runbooks/PodDown.md").write_text("an older render\n")
     process = _futuramon("render", "--specs", SPECS, "--out", point)
     stdout, _ = process.communicate()
     assert process.returncode == 0 and "(1 changed)" in stdout
@@ -284,7 +285,9 @@ def test_a_signal_while_files_move_into_place_is_held_until_out_is_complete(
     commit = writer._commit
 
     def interrupted_commit(*args: object) -> None:
-        os.kill(os.getpid(), signal.SIGINT)  # arrives while the files are moving
+        # arrives while the files are moving; sent to the main thread, where futuramon runs: a thread an earlier
+        # test left in this process (a server's) must not be the one that takes it
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         commit(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(writer, "_commit", interrupted_commit)

@@ -50,6 +50,11 @@ class Context:
     # each path of the committed out/ that differs from the render → "is missing", "is stale", ...
     drift: dict[str, str] = field(default_factory=dict)
     foreign: tuple[str, ...] = ()  # files in the committed out/ that futuramon did not write
+    root: str = ""  # the environment's folder under out/ ("staging/"), "" for a spec with one environment
+
+    def shown(self, relative: str) -> str:
+        """How a rendered file is named in a finding: `out/<environment>/...` with several environments."""
+        return f"out/{self.root}{relative}"
 
     def where(self, subject: Model) -> Where:
         return spec_location(subject, self.specs)

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from futuramon import tools
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.model import moment
-from futuramon.render import outputs, promtool_tests
+from futuramon.render import deployed, outputs, promtool_tests
 from futuramon.render.yamltext import to_yaml
 
 
@@ -54,7 +54,8 @@ def route_tests(ctx: Context) -> Iterator[Finding]:
     """Receivers from amtool; at a stated moment, which of them the time intervals mute."""
     routing = ctx.stack.routing
     for case in routing.tests:
-        result = tools.route(ctx.workdir / outputs.ALERTMANAGER, case.labels, case.receivers)
+        expected = tuple(deployed.receiver_name(ctx.stack, r) for r in case.receivers)
+        result = tools.route(ctx.workdir / outputs.ALERTMANAGER, case.labels, expected)
         if result.code != 0:
             got = result.output.splitlines()[0] if result.output else "(nothing)"
             yield Finding(
@@ -68,7 +69,7 @@ def route_tests(ctx: Context) -> Iterator[Finding]:
 
 
 def inhibit_tests(ctx: Context) -> Iterator[Finding]:
-    for rule in ctx.stack.routing.inhibit:
+    for rule in deployed.inhibit_rules(ctx.stack):  # as the environment's Alertmanager applies them
         for case in rule.tests:
             if rule.inhibits(case.source, case.target) != case.inhibited:
                 expected = "to inhibit" if case.inhibited else "not to inhibit"

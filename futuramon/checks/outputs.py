@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import kubernetes_validate
 import yaml
 
+from futuramon import crds
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.errors import SECRETS
 
@@ -23,18 +25,32 @@ _SECRETS = [
 
 def kubernetes_schema(ctx: Context) -> Iterator[Finding]:
     for name, text in ctx.files.items():
-        if not (name.startswith("k8s/") and name.endswith(".yaml")):
+        if not name.startswith("k8s/"):
             continue
-        where = (f"out/{name}", 0)
+        where = (ctx.shown(name), 0)
+        if not name.endswith(".yaml"):
+            yield Finding(where, "not a Kubernetes manifest: `kubectl apply -f k8s/ --recursive` would fail on it; "
+                                 "only objects belong under k8s/")  # fmt: skip
+            continue
         size = len(text.encode())
         if size > APPLY_LIMIT:
             yield Finding(where, f"{size} bytes: over the {APPLY_LIMIT}-byte limit "
                                  "that `kubectl apply` can store in its annotation")  # fmt: skip
         for document in yaml.safe_load_all(text):
-            try:
-                kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
-            except kubernetes_validate.ValidationError as error:
-                yield Finding(where, f"not a valid Kubernetes object: {error.message}")
+            for message in _object_errors(document):
+                yield Finding(where, message)
+
+
+def _object_errors(document: Any) -> list[str]:
+    """A custom resource against its CRD's schema, anything else against Kubernetes' own."""
+    if isinstance(document, dict) and crds.is_custom(document):
+        kind = f"{document['kind']} ({document['apiVersion']})"
+        return [f"not a valid {kind} by its CRD's openAPIV3Schema: {error}" for error in crds.errors(document)]
+    try:
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+    except kubernetes_validate.ValidationError as error:
+        return [f"not a valid Kubernetes object: {error.message}"]
+    return []
 
 
 def no_secrets(ctx: Context) -> Iterator[Finding]:
@@ -43,7 +59,7 @@ def no_secrets(ctx: Context) -> Iterator[Finding]:
             for pattern, what in _SECRETS:
                 if pattern.search(line):
                     yield Finding(
-                        (f"out/{name}", number), f"{what} in the output: secrets belong in the webhook Secret"
+                        (ctx.shown(name), number), f"{what} in the output: secrets belong in the webhook Secret"
                     )
 
 
@@ -64,7 +80,7 @@ CHECKS = [
     Check(
         "kubernetes-schema",
         "error",
-        "every manifest in out/k8s/ is a valid Kubernetes object under 256 KiB",
+        "every file in out/k8s/ is a valid Kubernetes object (custom resources by their CRD) under 256 KiB",
         kubernetes_schema,
     ),
     Check("no-secrets", "error", "no webhook URL or token appears in any output file", no_secrets),

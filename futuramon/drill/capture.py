@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from futuramon.render import deployed
+
 
 @dataclass(frozen=True)
 class Notification:
@@ -72,8 +74,9 @@ def redirect(config: dict[str, Any], folder: Path, capture: Capture) -> None:
     for receiver in config["receivers"]:
         for kind, key in (("slack", "api_url_file"), ("discord", "webhook_url_file")):
             for settings in receiver.get(f"{kind}_configs", []):
-                secret = folder / f"{kind}-{receiver['name']}"
-                secret.write_text(capture.url + webhook_path(kind, receiver["name"]))
+                name = deployed.declared_receiver(receiver["name"])  # the operator's `namespace/object/name`
+                secret = folder / f"{kind}-{name}"
+                secret.write_text(capture.url + webhook_path(kind, name))
                 settings[key] = str(secret)
 
 

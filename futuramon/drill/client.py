@@ -14,7 +14,7 @@ from futuramon.drill.capture import Capture, Notification, notification, redirec
 from futuramon.drill.servers import Server
 from futuramon.errors import FuturamonError
 from futuramon.model import Stack
-from futuramon.render import alertmanager
+from futuramon.render import alertmanager, deployed
 from futuramon.render.yamltext import to_yaml
 
 DELIVERY_SECONDS = 15.0
@@ -24,8 +24,8 @@ INHIBITION_SECONDS = 5.0
 def arguments(stack: Stack, folder: Path, capture: Capture) -> list[str]:
     """The rendered config, but webhook URL files point at the capture server and timers are 1s."""
     folder.mkdir(parents=True, exist_ok=True)
-    config = alertmanager.config(stack)
-    config["route"]["group_wait"] = config["route"]["group_interval"] = "1s"
+    config = deployed.alertmanager_config(stack)
+    _shorten_timers(config["route"])
     redirect(config, folder, capture)
     (folder / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
     (folder / "alertmanager.yml").write_text(to_yaml(config))
@@ -33,11 +33,20 @@ def arguments(stack: Stack, folder: Path, capture: Capture) -> list[str]:
             "--cluster.listen-address=", "--log.level=warn"]  # fmt: skip
 
 
+def _shorten_timers(route: dict[str, Any], root: bool = True) -> None:
+    """group_wait and group_interval of 1s on the root, and on every route below that sets its own (the operator's)."""
+    for timer in ("group_wait", "group_interval"):
+        if root or timer in route:
+            route[timer] = "1s"
+    for child in route.get("routes", []):
+        _shorten_timers(child, root=False)
+
+
 def routes_config(stack: Stack, folder: Path) -> Path:
     """The rendered Alertmanager config as it is deployed, for `amtool config routes test`."""
     folder.mkdir()
     (folder / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
-    (folder / "alertmanager.yml").write_text(to_yaml(alertmanager.config(stack)))
+    (folder / "alertmanager.yml").write_text(to_yaml(deployed.alertmanager_config(stack)))
     return folder / "alertmanager.yml"
 
 
@@ -46,7 +55,7 @@ def expected_receivers(routes: Path, labels: dict[str, str]) -> list[str]:
     result = tools.route(routes, labels)
     if result.code != 0:
         raise FuturamonError(f"amtool could not route {labels}: {result.output}")
-    return result.output.splitlines()[0].split(",")
+    return [deployed.declared_receiver(name) for name in result.output.splitlines()[0].split(",")]
 
 
 def message_count(stack: Stack, receivers: list[str]) -> int:

@@ -1,55 +1,88 @@
-"""Every output file of a stack: relative path under out/ → text. Pure: nothing touches the disk."""
+"""Every output file of a stack: relative path under its environment's folder → text. Pure: nothing touches the disk.
+
+The layout is the same for every target; what differs is the kind of object under `k8s/` (every file there is
+a Kubernetes object, so `kubectl apply -f k8s/ --recursive` deploys it all):
+
+- `configmaps`: ConfigMaps for a plain Prometheus and Alertmanager and the Grafana sidecar;
+- `prometheus-operator`: a PrometheusRule, an AlertmanagerConfig (plus its message templates as a ConfigMap)
+  and GrafanaDashboards (sidecar ConfigMaps when the environment names no Grafana instance);
+- `ruler`: rule files per tenant under `ruler/`, and the dashboards' sidecar ConfigMaps.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from futuramon.model import Dashboard, Stack
-from futuramon.render import alertmanager, grafana, kubernetes, prometheus, runbooks
+from futuramon.render import alertmanager, deployed, grafana, kubernetes, operator, prometheus, ruler, runbooks
 from futuramon.render.yamltext import to_json, to_yaml
 
 RULES = "prometheus/alert-rules.yaml"
 ALERTMANAGER = "alertmanager/alertmanager.yml"
 TEMPLATES = f"alertmanager/{alertmanager.TEMPLATE_FILE}"
+DASHBOARDS = "grafana/dashboards"
 K8S_RULES = "k8s/prometheus/alert-rules.yaml"
 K8S_ALERTMANAGER = "k8s/alertmanager/alertmanager-config.yaml"
+K8S_TEMPLATES = "k8s/alertmanager/notification-templates.yaml"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "futuramon"}
+SIDECAR = {"grafana_dashboard": "1"}
+
+
+def root(stack: Stack, stacks: list[Stack]) -> str:
+    """The folder, relative to out/, that holds an environment's files ("" when it is the only one)."""
+    return "" if len(stacks) == 1 else f"{stack.environment.name}/"
 
 
 def render(stack: Stack) -> dict[str, str]:
-    settings = stack.settings
-    labels = {**settings.labels, **MANAGED_BY}
-    rules = to_yaml(prometheus.rule_groups(stack))
-    config = to_yaml(alertmanager.config(stack))
+    groups = prometheus.rule_groups(stack)
+    rules = to_yaml(groups)
     message_templates = alertmanager.message_templates()
-    files = {
-        RULES: rules,
-        ALERTMANAGER: config,
-        TEMPLATES: message_templates,
-        K8S_RULES: to_yaml(
-            kubernetes.configmap("prometheus-alert-rules", settings.namespace, labels, {"alert-rules.yaml": rules})
-        ),
-        K8S_ALERTMANAGER: to_yaml(
-            kubernetes.configmap(
-                "alertmanager-config",
-                settings.namespace,
-                labels,
-                {"alertmanager.yml": config, alertmanager.TEMPLATE_FILE: message_templates},
-            )
-        ),
-    }
-    for dashboard in stack.dashboards:
-        text = to_json(grafana.dashboard_json(stack, dashboard))
-        files[f"k8s/grafana/dashboards/{dashboard.uid}.json"] = text
-        files[f"k8s/grafana/{_configmap_file(stack, dashboard)}"] = to_yaml(
-            kubernetes.configmap(
-                f"grafana-dashboard-{dashboard.uid}",
-                settings.namespace,
-                {**labels, "grafana_dashboard": "1"},
-                {f"{dashboard.uid}.json": text},
-            )
-        )
+    files = {RULES: rules, ALERTMANAGER: to_yaml(deployed.alertmanager_config(stack)), TEMPLATES: message_templates}
+    dashboards = {d.uid: to_json(grafana.dashboard_json(stack, d)) for d in stack.dashboards}
+    files.update({f"{DASHBOARDS}/{uid}.json": text for uid, text in dashboards.items()})
+    files.update(_manifests(stack, rules, files[ALERTMANAGER], groups["groups"], dashboards))
     for alert in stack.alerts:
         files[f"runbooks/{alert.name}.md"] = runbooks.runbook(stack, alert)
     return dict(sorted(files.items()))
+
+
+def _manifests(
+    stack: Stack, rules: str, config: str, groups: list[dict[str, Any]], dashboards: dict[str, str]
+) -> dict[str, str]:
+    labels = {**stack.settings.labels, **MANAGED_BY}
+    namespace = stack.settings.namespace
+    target = stack.environment.target
+    files: dict[str, str] = {}
+    if target == "configmaps":
+        files[K8S_RULES] = to_yaml(
+            kubernetes.configmap("prometheus-alert-rules", namespace, labels, {"alert-rules.yaml": rules})
+        )
+        files[K8S_ALERTMANAGER] = to_yaml(
+            kubernetes.configmap(
+                "alertmanager-config",
+                namespace,
+                labels,
+                {"alertmanager.yml": config, alertmanager.TEMPLATE_FILE: alertmanager.message_templates()},
+            )
+        )
+    elif target == "prometheus-operator":
+        files[K8S_RULES] = to_yaml(operator.prometheus_rule(stack, labels, groups))
+        files[K8S_ALERTMANAGER] = to_yaml(operator.alertmanager_config(stack, labels))
+        files[K8S_TEMPLATES] = to_yaml(operator.templates_configmap(stack, labels))
+    else:
+        files[ruler.rules_path(stack)] = to_yaml(ruler.rule_namespace(stack, groups))
+    for dashboard in stack.dashboards:
+        text = dashboards[dashboard.uid]
+        if target == "prometheus-operator" and stack.environment.grafana_instance:
+            files[f"k8s/grafana/dashboard-{dashboard.uid}.yaml"] = to_yaml(
+                operator.grafana_dashboard(stack, dashboard, labels, text)
+            )
+        else:
+            name = f"grafana-dashboard-{dashboard.uid}"
+            files[f"k8s/grafana/{_configmap_file(stack, dashboard)}"] = to_yaml(
+                kubernetes.configmap(name, namespace, {**labels, **SIDECAR}, {f"{dashboard.uid}.json": text})
+            )
+    return files
 
 
 def _configmap_file(stack: Stack, dashboard: Dashboard) -> str:

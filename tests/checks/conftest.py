@@ -43,7 +43,7 @@ def run_check(tmp_path: Path) -> Run:
             assert old in text, old
             text = text.replace(old, new)
         (specs / "spec.py").write_text(text)
-        stack = load(specs)
+        (stack,) = load(specs)
         files = {**render(stack), **(files or {})}
         workdir = tmp_path / "work"
         writer.write(files, workdir)

@@ -51,7 +51,7 @@ BOARD = Dashboard(links=(Link(title="Details", to="shop-details"),), """,
 
 def _dashboard(tmp_path: Path, run_check: Run, uid: str) -> dict[str, Any]:
     assert run_check("panel-grid", spec=DETAILS) == []
-    return json.loads((tmp_path / "work" / f"k8s/grafana/dashboards/{uid}.json").read_text())  # type: ignore[no-any-return]
+    return json.loads((tmp_path / "work" / f"grafana/dashboards/{uid}.json").read_text())  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("check", ["panel-grid", "known-metrics", "counter-functions", "kubernetes-schema"])
@@ -68,7 +68,7 @@ def test_variables_and_links(run_check: Run, tmp_path: Path) -> None:
     assert [(link["title"], link["url"], link["keepTime"], link["includeVars"]) for link in board["links"]] == [
         ("Overview", "/d/shop", True, True)
     ]
-    overview = json.loads((tmp_path / "work" / "k8s/grafana/dashboards/shop.json").read_text())
+    overview = json.loads((tmp_path / "work" / "grafana/dashboards/shop.json").read_text())
     assert [link["url"] for link in overview["links"]] == ["/d/shop-details"]
 
 

@@ -44,7 +44,8 @@ def _load(tmp_path: Path, text: str) -> Stack:
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "spec.py").write_text(text)
-    return load(specs)
+    (stack,) = load(specs)
+    return stack
 
 
 @pytest.mark.parametrize("check", ["promtool-check-rules", "alert-tests", "known-metrics", "counter-functions"])

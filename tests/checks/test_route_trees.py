@@ -99,7 +99,7 @@ def test_the_model_routes_a_tree_as_amtool_does(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "spec.py").write_text(TREE)
-    stack = load(specs)
+    (stack,) = load(specs)
     folder = tmp_path / "am"
     folder.mkdir()
     (folder / alertmanager.TEMPLATE_FILE).write_text(alertmanager.message_templates())
@@ -210,7 +210,7 @@ def test_time_intervals_mute_as_a_real_alertmanager_does(tmp_path: Path) -> None
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "spec.py").write_text(MINIMAL)
-    stack = load(specs).model_copy(update={"routing": routing})
+    stack = load(specs)[0].model_copy(update={"routing": routing})
     config = alertmanager.config(stack)
     with Capture() as capture:
         config["receivers"] = [{"name": "oncall", "webhook_configs": [{"url": f"{capture.url}/hook/oncall"}]}]

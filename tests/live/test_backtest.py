@@ -111,7 +111,7 @@ RANGE = ("--from", "2026-11-02T00:00:00Z", "--to", "2026-11-16T00:00:00Z")
 
 
 def test_cli_text(live: Live, cli: Cli, golden: Golden) -> None:
-    code, out, err = cli("backtest", "--prometheus", live.url, *RANGE, "--specs", SPECS)
+    code, out, err = cli("backtest", "--prometheus", live.url, *RANGE, "--env", "production", "--specs", SPECS)
     assert (code, err) == (0, "")
     golden("backtest.txt", out)
     assert "TicketGenerationFailures (> 1/s for 5m, every 1m): 0 episodes" in out
@@ -120,7 +120,7 @@ def test_cli_text(live: Live, cli: Cli, golden: Golden) -> None:
 
 def test_cli_json_lists_episodes_and_notifications_per_receiver(live: Live, cli: Cli) -> None:
     code, out, _ = cli("backtest", "-p", live.url, *RANGE, "--alert", "RedisDown", "--alert", "HighResponseTime",
-                       "--format", "json", "--specs", SPECS)  # fmt: skip
+                       "--format", "json", "--env", "production", "--specs", SPECS)  # fmt: skip
     assert code == 0
     document = json.loads(out)
     assert [a["alert"] for a in document["alerts"]] == ["RedisDown", "HighResponseTime"]
@@ -138,9 +138,26 @@ def test_cli_json_lists_episodes_and_notifications_per_receiver(live: Live, cli:
 
 def test_cli_plot_draws_one_panel_per_alert(live: Live, cli: Cli, tmp_path: Path) -> None:
     one, three = tmp_path / "one.png", tmp_path / "three.png"
-    assert cli("backtest", "-p", live.url, *RANGE, "--alert", "RedisDown", "--plot", one, "--specs", SPECS)[0] == 0
+    assert (
+        cli(
+            "backtest",
+            "-p",
+            live.url,
+            *RANGE,
+            "--alert",
+            "RedisDown",
+            "--plot",
+            one,
+            "--env",
+            "production",
+            "--specs",
+            SPECS,
+        )[0]
+        == 0
+    )
     code, _, err = cli("backtest", "-p", live.url, *RANGE, "--alert", "RedisDown", "--alert", "HighErrorRate",
-                       "--alert", "TicketGenerationFailures", "--plot", three, "--specs", SPECS)  # fmt: skip
+                       "--alert", "TicketGenerationFailures", "--plot", three,
+                       "--env", "production", "--specs", SPECS)  # fmt: skip
     assert (code, err) == (0, f"plotted 3 alerts into {three}\n")
     assert one.read_bytes()[:8] == three.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert _png_height(three) > 2.5 * _png_height(one)
@@ -151,14 +168,18 @@ def _png_height(path: Path) -> int:
 
 
 def test_cli_errors(live: Live, cli: Cli) -> None:
-    code, _, err = cli("backtest", "-p", live.url, *RANGE, "--alert", "NoSuchAlert", "--specs", SPECS)
+    code, _, err = cli(
+        "backtest", "-p", live.url, *RANGE, "--alert", "NoSuchAlert", "--env", "production", "--specs", SPECS
+    )
     assert (code, err) == (2, "error: no alert named 'NoSuchAlert'; `futuramon list alerts` shows them\n")
     code, _, err = cli("backtest", "-p", live.url, "--from", "2026-11-16T00:00:00Z", "--to", "2026-11-02T00:00:00Z",
-                       "--specs", SPECS)  # fmt: skip
+                       "--env", "production", "--specs", SPECS)  # fmt: skip
     assert (code, err) == (2, "error: --from (2026-11-16T00:00:00Z) must be before --to (2026-11-02T00:00:00Z)\n")
-    code, _, err = cli("backtest", "-p", live.url, "--from", "last tuesday", "--specs", SPECS)
+    code, _, err = cli("backtest", "-p", live.url, "--from", "last tuesday", "--env", "production", "--specs", SPECS)
     assert code == 2 and "expected a time like 2026-11-03T09:00:00Z, now or now-7d, got 'last tuesday'" in err
-    code, _, err = cli("backtest", "-p", f"http://127.0.0.1:{free_port()}", *RANGE, "--specs", SPECS)
+    code, _, err = cli(
+        "backtest", "-p", f"http://127.0.0.1:{free_port()}", *RANGE, "--env", "production", "--specs", SPECS
+    )
     assert code == 2 and err.startswith("error: cannot reach the Prometheus query API at http://127.0.0.1:")
     assert "Traceback" not in err
 

@@ -13,7 +13,7 @@ AT = ("--at", "2026-11-15T12:00:00Z")
 
 
 def test_names_the_missing_and_the_renamed_metric(live: Live, cli: Cli, golden: Golden) -> None:
-    code, out, err = cli("verify", "--prometheus", live.url, *AT, "--specs", SPECS)
+    code, out, err = cli("verify", "--prometheus", live.url, *AT, "--env", "production", "--specs", SPECS)
     assert (code, err) == (1, "")
     golden("verify.txt", out)
     assert (
@@ -46,7 +46,7 @@ def test_labels_templates_routes_and_unused_metrics(live: Live, cli: Cli, specs_
         "METRICS = [",
         'METRICS = [\n    Metric(name="redis_commands_processed", type="counter"),',
     )
-    code, out, err = cli("verify", "-p", live.url, *AT, "--specs", specs_copy)
+    code, out, err = cli("verify", "-p", live.url, *AT, "--env", "production", "--specs", specs_copy)
     assert (code, err) == (1, "")
     lines = out.splitlines()
     assert (
@@ -69,7 +69,9 @@ def test_the_application_exposition_against_the_catalog(live: Live, cli: Cli, tm
     file = tmp_path / "metrics.txt"
     file.write_text(EXPOSITION)
     for source in (live.metrics_url, str(file)):
-        code, out, _ = cli("verify", "-p", live.url, *AT, "--metrics-url", source, "--specs", SPECS)
+        code, out, _ = cli(
+            "verify", "-p", live.url, *AT, "--metrics-url", source, "--env", "production", "--specs", SPECS
+        )
         assert code == 1
         assert [line for line in out.splitlines() if line.endswith("(exposition)")] == [
             f"specs/metrics.py:14: error: {source} exposes orders_created_total without the label(s) service the "
@@ -83,11 +85,11 @@ def test_the_application_exposition_against_the_catalog(live: Live, cli: Cli, tm
 
 
 def test_json_and_github_formats(live: Live, cli: Cli) -> None:
-    code, out, _ = cli("verify", "-p", live.url, *AT, "--format", "json", "--specs", SPECS)
+    code, out, _ = cli("verify", "-p", live.url, *AT, "--format", "json", "--env", "production", "--specs", SPECS)
     document = json.loads(out)
     assert (code, document["ok"], document["checks"]) == (1, False, 5)
     assert {p["check"] for p in document["problems"]} == {"live-metrics", "live-labels", "live-types", "live-windows"}
-    code, out, _ = cli("verify", "-p", live.url, *AT, "--format", "github", "--specs", SPECS)
+    code, out, _ = cli("verify", "-p", live.url, *AT, "--format", "github", "--env", "production", "--specs", SPECS)
     assert code == 1
     assert "::error file=specs/metrics.py,line=20,title=live-types::metric sentry_errors_total: the catalog" in out
 
@@ -113,9 +115,11 @@ def test_a_spec_that_matches_the_metrics_passes(live: Live, cli: Cli, tmp_path: 
 
 
 def test_usage_errors(live: Live, cli: Cli) -> None:
-    code, _, err = cli("verify", "-p", live.url, "--window", "an hour", "--specs", SPECS)
+    code, _, err = cli("verify", "-p", live.url, "--window", "an hour", "--env", "production", "--specs", SPECS)
     assert (code, err) == (2, "error: --window expects a duration like 1h, 30m or 7d, got 'an hour'\n")
-    code, _, err = cli("verify", "-p", "localhost:9090", "--specs", SPECS)
+    code, _, err = cli("verify", "-p", "localhost:9090", "--env", "production", "--specs", SPECS)
     assert (code, err) == (2, "error: --prometheus expects an http:// or https:// URL, got 'localhost:9090'\n")
-    code, _, err = cli("verify", "-p", live.url, *AT, "--metrics-url", "/no/such/metrics.txt", "--specs", SPECS)
+    code, _, err = cli(
+        "verify", "-p", live.url, *AT, "--metrics-url", "/no/such/metrics.txt", "--env", "production", "--specs", SPECS
+    )
     assert (code, err) == (2, "error: cannot read the metrics file '/no/such/metrics.txt': No such file or directory\n")

@@ -1,0 +1,140 @@
+"""Checks that prove what each deployment target will really do with the rendered objects.
+
+- the rules inside whatever carries them (the plain file, PrometheusRule objects, ruler files) pass promtool,
+  and ruler files pass `vmalert -dryRun`;
+- every alert reaches its receivers through the Alertmanager config as deployed: for prometheus-operator
+  that is the config the operator generates, where an alert without the namespace label is never routed;
+- every object carries the labels its selector needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from futuramon import tools
+from futuramon.checks.base import Check, Context, Finding
+from futuramon.model import Alert
+from futuramon.render import deployed, outputs, ruler
+from futuramon.render.text import alert_labels
+from futuramon.render.yamltext import to_yaml
+
+RULE_CARRIERS = {"configmaps": (outputs.RULES,), "prometheus-operator": (outputs.K8S_RULES,)}
+
+
+def rule_files(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Rendered file → the Prometheus rule file it carries (PrometheusRule's spec, a ruler file without its
+    `namespace`): what Prometheus or the ruler will load."""
+    target = ctx.stack.environment.target
+    names = RULE_CARRIERS.get(target) or sorted(n for n in ctx.files if n.startswith(f"{ruler.FOLDER}/"))
+    carried = {}
+    for name in names:
+        document = yaml.safe_load(ctx.files[name])
+        groups = document["spec"]["groups"] if document.get("kind") == "PrometheusRule" else document["groups"]
+        carried[name] = {"groups": groups}
+    return carried
+
+
+def _written(ctx: Context, folder: str) -> dict[str, Path]:
+    """`rule_files` written into the scratch folder, by rendered name."""
+    base = ctx.workdir / folder
+    paths = {}
+    for index, (name, rules) in enumerate(rule_files(ctx).items()):
+        path = base / f"{index}-{Path(name).name}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_yaml(rules))
+        paths[name] = path
+    return paths
+
+
+def promtool_rules(ctx: Context) -> Iterator[Finding]:
+    for name, path in _written(ctx, "promtool-rules").items():
+        result = tools.run("promtool", "check", "rules", str(path))
+        if result.code != 0:
+            yield Finding((ctx.shown(name), 0), f"promtool check rules failed:\n{result.output}")
+
+
+def vmalert_dry_run(ctx: Context) -> Iterator[Finding]:
+    if ctx.stack.environment.target != "ruler":
+        return
+    for name, path in _written(ctx, "vmalert-rules").items():
+        result = tools.run("vmalert", "-dryRun", f"-rule={path}", "-loggerLevel=ERROR")
+        if result.code != 0:
+            yield Finding((ctx.shown(name), 0), f"vmalert -dryRun failed:\n{result.output}")
+
+
+def proven_labels(alert: Alert) -> dict[str, str]:
+    """The labels the alert fires with: its firing case's (which promtool proves) and its own."""
+    case = next((c for c in alert.tests if c.fires), None)
+    return {"alertname": alert.name, **(case.labels if case else {}), **alert_labels(alert)}
+
+
+def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
+    stack = ctx.stack
+    config = ctx.workdir / outputs.ALERTMANAGER
+
+    def route(alert: Alert) -> tuple[Alert, dict[str, str], list[str], tools.Result]:
+        labels = proven_labels(alert)
+        intended = [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
+        return alert, labels, intended, tools.route(config, labels)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        routed = list(pool.map(route, stack.alerts))
+    namespace = stack.settings.namespace
+    for alert, labels, intended, result in routed:
+        reached = result.output.splitlines()[0].split(",") if result.code == 0 and result.output else []
+        if reached == intended:
+            continue
+        message = (f"alert {alert.name} should reach {', '.join(intended)} but the Alertmanager config as deployed "
+                   f"({outputs.ALERTMANAGER}) sends it to {', '.join(reached) or 'nothing'}")  # fmt: skip
+        if stack.environment.target == "prometheus-operator" and labels.get("namespace") != namespace:
+            message += (
+                f': it lacks the label namespace="{namespace}", which the operator requires on every route of an '
+                f"AlertmanagerConfig (keep `namespace` in the expression, or set it in the environment's alert_labels)"
+            )
+        yield Finding(ctx.where(alert), message)
+
+
+def selector_labels(ctx: Context) -> Iterator[Finding]:
+    environment = ctx.stack.environment
+    wanted = {
+        "PrometheusRule": (environment.rule_labels, "rule_labels (the Prometheus ruleSelector)"),
+        "AlertmanagerConfig": (environment.alertmanager_config_labels, "alertmanager_config_labels"),
+    }
+    for name, text in ctx.files.items():
+        if not name.startswith("k8s/"):
+            continue
+        for document in yaml.safe_load_all(text):
+            kind = document.get("kind", "")
+            labels = document.get("metadata", {}).get("labels", {})
+            needed, source = wanted.get(kind, ({}, ""))
+            if kind == "ConfigMap" and name.startswith("k8s/grafana/"):
+                needed, source = outputs.SIDECAR, "the Grafana sidecar's label"
+            missing = {k: v for k, v in needed.items() if labels.get(k) != v}
+            if missing:
+                yield Finding((ctx.shown(name), 0), f"{kind} lacks {missing} from {source}")
+            if kind == "GrafanaDashboard" and not document["spec"]["instanceSelector"].get("matchLabels"):
+                yield Finding((ctx.shown(name), 0), "GrafanaDashboard selects no Grafana instance: "
+                                                    "set the environment's grafana_instance")  # fmt: skip
+
+
+CHECKS = [
+    Check(
+        "promtool-check-rules", "error", "the rules each target loads pass `promtool check rules`", promtool_rules, True
+    ),
+    Check("vmalert-dry-run", "error", "ruler rule files pass `vmalert -dryRun`", vmalert_dry_run, True),
+    Check(
+        "alerts-routed-as-deployed",
+        "error",
+        "every alert reaches its receivers through the Alertmanager config as deployed (operator namespace matcher "
+        "included)",
+        alerts_routed_as_deployed,
+        True,
+    ),
+    Check("selector-labels", "error", "every object carries the labels its selector needs", selector_labels),
+]
