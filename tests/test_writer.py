@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -285,9 +284,7 @@ def test_a_signal_while_files_move_into_place_is_held_until_out_is_complete(
     commit = writer._commit
 
     def interrupted_commit(*args: object) -> None:
-        # arrives while the files are moving; sent to the main thread, where futuramon runs: a thread an earlier
-        # test left in this process (a server's) must not be the one that takes it
-        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the files are moving
         commit(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(writer, "_commit", interrupted_commit)
