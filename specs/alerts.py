@@ -153,8 +153,7 @@ HighCPUUsage = alert(
     ),
 )
 
-_MEMORY = ('container_memory_working_set_bytes{cluster="{cluster}", namespace="{namespace}", pod="api-1", '
-           'container="api"}')
+_MEMORY = _CPU.replace("container_cpu_usage_seconds_total", "container_memory_working_set_bytes")
 _MEMORY_LIMIT = _CPU_LIMIT.replace('resource="cpu"', 'resource="memory"')
 
 HighMemoryUsage = alert(
