@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import futuramon.checks
+from futuramon.checks import REGISTRY
 
 FORBIDDEN = {"futuramon.pipeline", "futuramon.writer"}
 
@@ -18,3 +19,12 @@ def test_no_check_imports_the_pipeline_or_the_writer() -> None:
                      for a in node.names if node.module}  # fmt: skip
         imported |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
         assert not imported & FORBIDDEN, f"{path.name} imports {sorted(imported & FORBIDDEN)}"
+
+
+def test_every_check_has_its_own_test_file() -> None:
+    """Every check is tested on its own, on specs written with the DSL, in tests/checks/test_<check>.py."""
+    folder = Path(__file__).parent
+    for check in REGISTRY:
+        path = folder / f"test_{check.name.replace('-', '_')}.py"
+        assert path.is_file(), f"{check.name} has no {path.name}"
+        assert f'run_check("{check.name}"' in path.read_text(), f"{path.name} never runs {check.name}"
