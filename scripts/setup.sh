@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up futuramon in .venv. With --test, also the test tools and the real
-# promtool, amtool, prometheus and alertmanager (into .tools/bin).
+# promtool, amtool, prometheus, alertmanager and vmalert (into .tools/bin).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
