@@ -304,7 +304,7 @@ def backtest_command(
         if plot is not None:
             from futuramon.live import plot as drawing
 
-            drawing.draw(source, result, plot)
+            drawing.draw(source, stack, result, plot)
             typer.echo(f"plotted {len(result.alerts)} alerts into {plot}", err=True)
         return EXIT_OK
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from futuramon import promql
-from futuramon.errors import SpecError
-from futuramon.live.api import Labels, Prometheus, Series, align, iso
+from futuramon.errors import Place, SpecError
+from futuramon.live.api import Labels, Prometheus, QueryError, Series, align, iso
 from futuramon.live.evaluate import Episode, episodes
 from futuramon.live.notify import Firing, Sent, notifications
 from futuramon.model import Alert, Stack, duration_seconds
@@ -116,15 +116,26 @@ def evaluation_interval(stack: Stack, alert: Alert) -> float:
     return duration_seconds(group.interval or DEFAULT_EVALUATION_INTERVAL)
 
 
+def evaluate(prometheus: Prometheus, stack: Stack, alert: Alert, expr: str, start: float,
+             end: float) -> tuple[float, list[Series]]:  # fmt: skip
+    """`expr` (the alert's rule or its signal) at each of the alert's evaluations in the range, and their interval;
+    a query the server refuses is reported with the alert's spec line."""
+    interval = evaluation_interval(stack, alert)
+    try:
+        return interval, prometheus.query_range(expr, align(start, interval), end, interval)
+    except QueryError as error:
+        file, line = alert.origin
+        raise QueryError(f"{Place(file=file, line=line, obj=f'Alert {alert.name!r}').prefix()}: {error}") from None
+
+
 def history(prometheus: Prometheus, stack: Stack, alert: Alert, start: float, end: float) -> AlertHistory:
     """The firing episodes of one alert between start and end, evaluated as Prometheus would."""
-    interval = evaluation_interval(stack, alert)
-    first = align(start, interval)
+    interval, results = evaluate(prometheus, stack, alert, alert.expr, start, end)
     hold = duration_seconds(alert.for_)
     keep = duration_seconds(alert.keep_firing_for) if alert.keep_firing_for else 0.0
     found = [
         (series.labels, episode)
-        for series in prometheus.query_range(alert.expr, first, end, interval)
+        for series in results
         for episode in episodes([t for t, _ in series.points], interval, hold, keep, end)
     ]
     return AlertHistory(alert, interval, sorted(found, key=lambda f: (f[1].start, f[0])))
@@ -137,6 +148,9 @@ def full_labels(alert: Alert, labels: Labels) -> Labels:
 
 def backtest(prometheus: Prometheus, stack: Stack, alerts: list[Alert], start: float, end: float) -> Backtest:
     known = set(prometheus.metric_names(start, end))
+    if not known:
+        raise QueryError(f"{prometheus.url} has no series at all between {iso(start)} and {iso(end)}: "
+                         "check --prometheus, --from and --to")  # fmt: skip
     histories = []
     for alert in alerts:
         found = history(prometheus, stack, alert, start, end)

@@ -8,11 +8,12 @@ from typing import Any
 
 from futuramon.errors import FuturamonError, OutputError
 from futuramon.live.api import Prometheus, iso
-from futuramon.live.backtest import AlertHistory, Backtest, plural
+from futuramon.live.backtest import AlertHistory, Backtest, evaluate, plural
+from futuramon.model import Stack
 from futuramon.render.text import threshold_text
 
 
-def draw(prometheus: Prometheus, result: Backtest, target: Path) -> None:
+def draw(prometheus: Prometheus, stack: Stack, result: Backtest, target: Path) -> None:
     try:
         import matplotlib
 
@@ -25,7 +26,7 @@ def draw(prometheus: Prometheus, result: Backtest, target: Path) -> None:
     count = len(result.alerts)
     figure, axes = pyplot.subplots(count, 1, figsize=(12, 2.4 * count + 0.6), sharex=True, squeeze=False)
     for history, ax in zip(result.alerts, axes[:, 0], strict=True):
-        _panel(prometheus, result, history, ax)
+        _panel(prometheus, stack, result, history, ax)
         if history.alert.unit == "percentunit":
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes[-1, 0].xaxis.set_major_formatter(dates.DateFormatter("%m-%d %H:%M", tz=UTC))  # type: ignore[no-untyped-call]
@@ -39,9 +40,9 @@ def draw(prometheus: Prometheus, result: Backtest, target: Path) -> None:
         pyplot.close(figure)
 
 
-def _panel(prometheus: Prometheus, result: Backtest, history: AlertHistory, ax: Any) -> None:
+def _panel(prometheus: Prometheus, stack: Stack, result: Backtest, history: AlertHistory, ax: Any) -> None:
     alert = history.alert
-    signal = prometheus.query_range(alert.signal, result.start, result.end, history.interval)  # what the rule saw
+    _, signal = evaluate(prometheus, stack, alert, alert.signal, result.start, result.end)  # what the rule saw
     for series in signal:
         times = [datetime.fromtimestamp(t, UTC) for t, _ in series.points]
         legend = ", ".join(v for k, v in series.labels if k not in ("cluster",)) or alert.name

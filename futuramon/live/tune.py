@@ -16,8 +16,8 @@ from pathlib import Path
 
 from futuramon.checks.base import spec_location
 from futuramon.errors import Place, SpecError
-from futuramon.live.api import Labels, Prometheus, Series, align, iso
-from futuramon.live.backtest import duration_text, evaluation_interval, full_labels, labels_text, plural
+from futuramon.live.api import Labels, Prometheus, Series, iso
+from futuramon.live.backtest import duration_text, evaluate, full_labels, labels_text, plural
 from futuramon.live.evaluate import Episode, episodes
 from futuramon.live.notify import Firing, notifications
 from futuramon.model import Alert, Stack, duration_seconds, number
@@ -99,8 +99,7 @@ def tune(prometheus: Prometheus, stack: Stack, specs: Path, alert: Alert, start:
         file, line = alert.origin
         raise SpecError(f"tune needs a threshold comparison (>, >=, <, <=), the alert compares with {alert.op}",
                         Place(file=file, line=line, obj=f"Alert {alert.name!r}", field="op"))  # fmt: skip
-    interval = evaluation_interval(stack, alert)
-    signal = prometheus.query_range(alert.signal, align(start, interval), end, interval)
+    interval, signal = evaluate(prometheus, stack, alert, alert.signal, start, end)
     values = sorted(v for s in signal for _, v in s.points if math.isfinite(v))
 
     def outcome(threshold: float) -> Outcome:

@@ -19,7 +19,7 @@ from futuramon import promql
 from futuramon.checks import lint_alerts
 from futuramon.checks.base import Problem, Severity, spec_location
 from futuramon.checks.labels import can_match, static_labels
-from futuramon.live.api import Prometheus, QueryError
+from futuramon.live.api import Prometheus, QueryError, iso
 from futuramon.model import Alert, Model, Stack, matcher_parts
 
 CHECKS = ("live-metrics", "live-labels", "live-types", "live-windows", "live-unused")
@@ -46,6 +46,9 @@ class Verify:
         self.prometheus, self.stack, self.specs = prometheus, stack, specs
         self.start, self.at = at - window, at
         self.names = set(prometheus.metric_names(self.start, at))
+        if not self.names:
+            raise QueryError(f"{prometheus.url} has no series at all between {iso(self.start)} and {iso(at)}: "
+                             "check --prometheus, --at and --window")  # fmt: skip
         self._labels: dict[str, frozenset[str]] = {}
         self.problems: list[Problem] = []
 

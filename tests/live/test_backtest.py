@@ -6,8 +6,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from futuramon.drill.servers import free_port
-from futuramon.live.api import iso, parse_time
+from futuramon.live.api import QueryError, iso, parse_time
 from futuramon.live.backtest import backtest, full_labels, history
 from futuramon.live.notify import Firing, notifications
 from futuramon.model import Stack, duration_seconds
@@ -196,3 +198,19 @@ def test_a_long_episode_repeats_after_repeat_interval(rendered: Rendered) -> Non
         ("critical", "slack #alerts-critical", 30 + 49 * 300, True),  # 4h5m30s: the tick at 4h0m30s is not past 4h
         ("critical", "slack #alerts-critical", 30 + 60 * 300, False),  # resolved, at the tick after 5h
     ]
+
+
+def test_a_range_without_data_and_a_refused_query_say_so(live: Live, cli: Cli, rendered: Rendered) -> None:
+    code, _, err = cli("backtest", "-p", live.url, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-02T00:00:00Z",
+                       "--specs", SPECS)  # fmt: skip
+    assert (code, err) == (2, f"error: {live.url} has no series at all between 2026-10-01T00:00:00Z and "
+                              "2026-10-02T00:00:00Z: check --prometheus, --from and --to\n")  # fmt: skip
+    stack = rendered.stack
+    many = stack.alert("HighErrorRate").model_copy(
+        update={"signal": "http_requests_total / on (cluster) payment_total"}
+    )
+    with pytest.raises(QueryError) as refused:
+        history(live.prometheus, stack, many, START, END)
+    message = str(refused.value)
+    assert message.startswith(f"specs/alerts.py:26: Alert 'HighErrorRate': {live.url} refused /api/v1/query_range: ")
+    assert "many-to-one matching must be explicit" in message

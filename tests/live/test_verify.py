@@ -123,3 +123,9 @@ def test_usage_errors(live: Live, cli: Cli) -> None:
         "verify", "-p", live.url, *AT, "--metrics-url", "/no/such/metrics.txt", "--env", "production", "--specs", SPECS
     )
     assert (code, err) == (2, "error: cannot read the metrics file '/no/such/metrics.txt': No such file or directory\n")
+
+
+def test_a_time_without_data_says_so(live: Live, cli: Cli) -> None:
+    code, _, err = cli("verify", "-p", live.url, "--at", "2026-10-01T00:00:00Z", "--specs", SPECS)
+    assert (code, err) == (2, f"error: {live.url} has no series at all between 2026-09-30T23:00:00Z and "
+                              "2026-10-01T00:00:00Z: check --prometheus, --at and --window\n")  # fmt: skip
