@@ -23,7 +23,6 @@ class AlertHistory:
     alert: Alert
     interval: float
     episodes: list[tuple[Labels, Episode]]
-    signal: list[Series] = field(default_factory=list)  # filled in for plots and tuning
     sent: list[Sent] = field(default_factory=list)
     no_data: list[str] = field(default_factory=list)  # metrics it reads that have no series in the range
 

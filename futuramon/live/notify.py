@@ -20,7 +20,7 @@ alert for it waits `group_wait` again. Alertmanager keeps the last notification 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from futuramon.model import Integration, Route, Routing, Slack, Stack, duration_seconds, matches
@@ -67,12 +67,6 @@ class _Log:
     firing: frozenset[tuple[tuple[str, str], ...]]
     resolved: frozenset[tuple[tuple[str, str], ...]]
     at: float
-
-
-@dataclass
-class _Group:
-    route: _Route
-    alerts: set[tuple[tuple[str, str], ...]] = field(default_factory=set)
 
 
 def routes_for(routing: Routing, labels: dict[str, str]) -> list[_Route]:
@@ -136,25 +130,25 @@ def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibiti
     arrivals = sorted(members, key=lambda a: a.start)
     logs: dict[str, _Log] = {}
     sent: list[Sent] = []
-    group: _Group | None = None
+    group: set[tuple[tuple[str, str], ...]] | None = None  # the label sets in the aggregation group, if it exists
     flush = 0.0
     next_arrival = 0
     while True:
         if group is None:
             if next_arrival >= len(arrivals) or arrivals[next_arrival].start > until:
                 return sent
-            group = _Group(route)
+            group = set()
             flush = arrivals[next_arrival].start + route.wait
         else:
             flush += route.interval
         if flush > until:
             return sent
         while next_arrival < len(arrivals) and arrivals[next_arrival].start <= flush:
-            group.alerts.add(arrivals[next_arrival].labels)
+            group.add(arrivals[next_arrival].labels)
             next_arrival += 1
-        state = {labels: _latest(members, labels, flush) for labels in group.alerts}
+        state = {labels: _latest(members, labels, flush) for labels in group}
         resolved_all = {labels for labels, alert in state.items() if not alert.firing_at(flush)}
-        visible = {labels for labels in group.alerts if not muted.muted(labels, flush)}
+        visible = {labels for labels in group if not muted.muted(labels, flush)}
         firing = frozenset(visible - resolved_all)
         resolved = frozenset(visible & resolved_all)
         silent = not visible or (route.node is not None and stack.routing.silent(route.node, _moment(flush)))
@@ -168,8 +162,8 @@ def _replay(stack: Stack, route: _Route, members: list[Firing], muted: _Inhibiti
             if firing or send_resolved:
                 sent.append(Sent(route.receiver, name, flush, tuple(sorted(firing)),
                                  tuple(sorted(resolved)) if send_resolved else ()))  # fmt: skip
-        group.alerts -= resolved_all
-        if not group.alerts:
+        group -= resolved_all
+        if not group:
             group = None
 
 
