@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
+import os
 import re
 import time
 import urllib.error
@@ -16,6 +18,7 @@ from typing import Any
 from futuramon.errors import FuturamonError
 from futuramon.model import duration_seconds
 
+HEADERS_VARIABLE = "FUTURAMON_PROMETHEUS_HEADERS"  # e.g. "X-Scope-OrgID: team-a" for Mimir, a bearer token
 MAX_POINTS = 10_000  # Prometheus refuses more than 11,000 points per series in one range query
 TIMEOUT_SECONDS = 60.0
 
@@ -41,14 +44,21 @@ class Prometheus:
     """The query API at `url` (Prometheus, Thanos Query, Mimir's /prometheus prefix, VictoriaMetrics)."""
 
     def __init__(self, url: str) -> None:
-        if not re.match(r"^https?://", url):
-            raise QueryError(f"--prometheus expects an http:// or https:// URL, got {url!r}")
-        self.url = url.rstrip("/")
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise QueryError(f"--prometheus expects an http:// or https:// URL, got {redact_url(url)!r}")
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        self.url = urllib.parse.urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+        self.headers = headers_from(os.environ.get(HEADERS_VARIABLE, ""))
+        if parts.username is not None:
+            login = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+            self.headers["Authorization"] = "Basic " + base64.b64encode(login.encode()).decode()
 
     def _get(self, path: str, params: list[tuple[str, str]]) -> Any:
         address = f"{self.url}{path}?{urllib.parse.urlencode(params)}"
         try:
-            with urllib.request.urlopen(address, timeout=TIMEOUT_SECONDS) as response:
+            request = urllib.request.Request(address, headers=self.headers)
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 body = json.loads(response.read())
         except urllib.error.HTTPError as error:
             body = _json_or_none(error.read())
@@ -96,6 +106,22 @@ class Prometheus:
         """Metric name → the type its exporters declare (only for metrics scraped recently)."""
         data = self._get("/api/v1/metadata", [])
         return {name: entries[0]["type"] for name, entries in data.items() if entries}
+
+
+def headers_from(text: str) -> dict[str, str]:
+    """`Name: value; Other: value` (FUTURAMON_PROMETHEUS_HEADERS) as request headers."""
+    headers = {}
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        name, colon, value = item.partition(":")
+        if not colon or not re.fullmatch(r"[A-Za-z0-9-]+", name.strip()):
+            raise QueryError(f"{HEADERS_VARIABLE} expects 'Name: value; Name: value', got a part {name.strip()!r}")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def redact_url(url: str) -> str:
+    """A URL without the password it may carry."""
+    return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:<redacted>@", url)
 
 
 def _json_or_none(body: bytes) -> Any:
