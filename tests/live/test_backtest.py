@@ -202,7 +202,7 @@ def test_a_long_episode_repeats_after_repeat_interval(rendered: Rendered) -> Non
 
 def test_a_range_without_data_and_a_refused_query_say_so(live: Live, cli: Cli, rendered: Rendered) -> None:
     code, _, err = cli("backtest", "-p", live.url, "--from", "2026-10-01T00:00:00Z", "--to", "2026-10-02T00:00:00Z",
-                       "--specs", SPECS)  # fmt: skip
+                       "--env", "production", "--specs", SPECS)  # fmt: skip
     assert (code, err) == (2, f"error: {live.url} has no series at all between 2026-10-01T00:00:00Z and "
                               "2026-10-02T00:00:00Z: check --prometheus, --from and --to\n")  # fmt: skip
     stack = rendered.stack

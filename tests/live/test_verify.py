@@ -126,6 +126,8 @@ def test_usage_errors(live: Live, cli: Cli) -> None:
 
 
 def test_a_time_without_data_says_so(live: Live, cli: Cli) -> None:
-    code, _, err = cli("verify", "-p", live.url, "--at", "2026-10-01T00:00:00Z", "--specs", SPECS)
+    code, _, err = cli(
+        "verify", "-p", live.url, "--at", "2026-10-01T00:00:00Z", "--env", "production", "--specs", SPECS
+    )
     assert (code, err) == (2, f"error: {live.url} has no series at all between 2026-09-30T23:00:00Z and "
                               "2026-10-01T00:00:00Z: check --prometheus, --at and --window\n")  # fmt: skip
