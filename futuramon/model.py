@@ -1131,6 +1131,11 @@ class Stack(Model):
         for case in routing.tests:
             for name in case.receivers:
                 _one_of(name, receivers, case, f"RouteCase {case.labels}", "receivers")
+        routed = {routing.receiver} | {route.receiver for _, path in routing.numbered() for route in path}
+        for receiver in self.receivers:
+            if receiver.name not in routed:
+                raise SpecError("declared but no route sends to it: name it in a route of the Routing, or remove it",
+                                _place(receiver, f"Receiver {receiver.name!r}", "name"))  # fmt: skip
         self._check_matchers_reach_alerts()
 
     def _check_matchers_reach_alerts(self) -> None:

@@ -253,6 +253,16 @@ CASES = {
         'webhook_file="hooks.slack.com/services/T000/B000/XXXXXXXX"',
         ["Slack", "field 'webhook_file'", "<redacted>"],
     ),
+    "receiver no route sends to": (
+        'Receiver(name="chat", discord=',
+        'Receiver(name="spare", discord=(Discord(webhook_file="discord-webhook-url"),)),\n    Receiver(name="chat", discord=',
+        ["spec.py:24:", "Receiver 'spare'", "declared but no route sends to it"],
+    ),
+    "webhook url in a runbook step": (
+        'step("Look", "kubectl get pods")',
+        'step("Look", "curl https://hooks.slack.com/services/T000/B000/XXXXXXXX")',
+        ["spec.py:7:", "Command: field 'run': holds a Slack webhook URL (curl <redacted>)"],
+    ),
     "no settings": ("SETTINGS = Settings(", "_ = dict(", ["exactly one Settings, found 0"]),
 }
 
