@@ -151,8 +151,7 @@ def render(
                 typer.echo(f"{out} is stale: run `futuramon render` and commit the result", err=True)
                 return EXIT_FAILED
             return EXIT_OK
-        written = writer.write(files, out, specs=specs)
-        _ignore_interrupts()  # out/ holds the new render: report it, whatever comes
+        written = writer.write(files, out, specs=specs, final=True)  # then Ctrl-C cannot falsify the report
         counts = f"{len(written.changed)} changed" + (f", {len(written.removed)} removed" if written.removed else "")
         where = ", ".join(str(out / e.root) for e in built.environments)
         typer.echo(f"rendered {len(built.files)} files into {where} ({counts})")

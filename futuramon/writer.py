@@ -54,12 +54,14 @@ class Written:
     kept: list[str] = field(default_factory=list)  # files futuramon did not write
 
 
-def write(files: dict[str, str], out: Path, specs: Path | None = None) -> Written:
+def write(files: dict[str, str], out: Path, specs: Path | None = None, final: bool = False) -> Written:
     """Make `out` hold `files` (relative path → text): all of them or, on any failure, none.
 
     Files futuramon wrote before and no longer renders are removed; every other file is kept.
     Raises UnsafeOutput (exit 2) for a folder it must not write into, OutputError (exit 3) when out/
     cannot be written, Interrupted (exit 130) on Ctrl-C or SIGTERM, each with out/'s true state.
+    `final`: the process ends after this write (`futuramon render`): once out/ holds the new render,
+    Ctrl-C and SIGTERM are ignored, so what is reported next stays true.
     """
     folder = Path(os.path.realpath(out))
     _refuse_unsafe(out, folder, files, specs)
@@ -70,7 +72,7 @@ def write(files: dict[str, str], out: Path, specs: Path | None = None) -> Writte
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder, out):
-            return _write_locked(files, out, folder, committed)
+            return _write_locked(files, out, folder, committed, final)
     except OSError as error:
         raise OutputError(f"cannot write {out}: {error.strerror or error}; {out} is unchanged") from error
     except KeyboardInterrupt:
@@ -81,7 +83,7 @@ def write(files: dict[str, str], out: Path, specs: Path | None = None) -> Writte
                 folder.rmdir()  # only succeeds when nothing was written
 
 
-def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: list[bool]) -> Written:
+def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: list[bool], final: bool) -> Written:
     if not os.access(folder, os.W_OK) or not folder.stat().st_mode & 0o200:
         raise OutputError(f"{out} is read-only; nothing was changed (make it writable to render)")
     staging = folder / STAGING
@@ -106,13 +108,14 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: lis
             with open(target, "wb") as handle:
                 handle.write(wanted[relative])
         _sync(staging)
-        with _signals_held() as arrived:
+        with _signals_held(keep=final) as arrived:
             _commit(folder, staging, [(p, p in present) for p in changed], removed)
             committed.append(True)
+            shutil.rmtree(staging, ignore_errors=True)
         if arrived:
             raise Interrupted(_NEW.format(out=out))
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # after a failure; nothing is left once committed
     return Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
 
 
@@ -159,8 +162,9 @@ def _commit(folder: Path, staging: Path, changed: list[tuple[str, bool]], remove
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[list[int]]:
+def _signals_held(keep: bool = False) -> Iterator[list[int]]:
     """Hold Ctrl-C and SIGTERM back while out/ changes: remembered, not raised. Yields those that arrived.
+    With `keep`, they stay ignored afterwards (the process is about to end).
 
     Python runs signal handlers in the main thread only, whichever thread the signal reaches, so swapping
     the handlers there holds them all; in another thread there is nothing to hold."""
@@ -173,7 +177,7 @@ def _signals_held() -> Iterator[list[int]]:
         yield arrived
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, signal.SIG_IGN if keep else handler)
 
 
 @contextlib.contextmanager

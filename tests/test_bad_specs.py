@@ -255,7 +255,8 @@ CASES = {
     ),
     "receiver no route sends to": (
         'Receiver(name="chat", discord=',
-        'Receiver(name="spare", discord=(Discord(webhook_file="discord-webhook-url"),)),\n    Receiver(name="chat", discord=',
+        'Receiver(name="spare", discord=(Discord(webhook_file="discord-webhook-url"),)),\n'
+        '    Receiver(name="chat", discord=',
         ["spec.py:24:", "Receiver 'spare'", "declared but no route sends to it"],
     ),
     "webhook url in a runbook step": (
