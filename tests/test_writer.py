@@ -310,3 +310,18 @@ def test_a_failure_while_files_move_into_place_puts_everything_back(
     monkeypatch.undo()
     assert code == 3 and "No space left on device" in stderr and "is unchanged" in stderr
     assert _snapshot(older_out) == before
+
+
+def test_a_killed_renders_staging_is_invisible_to_git_and_removed_by_the_next(cli: Cli, tmp_path: Path) -> None:
+    """SIGKILL (or a power cut) can stop a render mid-way: its staging folder must not reach `git add -A`."""
+    repo = tmp_path / "repo"
+    shutil.copytree(OUT, repo / "out")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    staging = repo / "out" / writer.STAGING  # as a render killed while staging leaves it
+    (staging / "new").mkdir(parents=True)
+    (staging / ".gitignore").write_text("*\n")
+    (staging / "new/half-written.yaml").write_text("kind: Conf")
+    added = subprocess.run(["git", "add", "-A", "--dry-run"], cwd=repo, capture_output=True, text=True, check=True)
+    assert writer.STAGING not in added.stdout and "out/production/runbooks/PodDown.md" in added.stdout
+    assert cli("render", "--specs", SPECS, "--out", repo / "out")[0] == 0
+    assert not staging.exists()
