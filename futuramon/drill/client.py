@@ -59,7 +59,7 @@ def expected_receivers(routes: Path, labels: dict[str, str]) -> list[str]:
 
 
 def message_count(stack: Stack, receivers: list[str]) -> int:
-    return sum(len(r.slack) + len(r.discord) for r in stack.receivers if r.name in receivers)
+    return sum(len(r.integrations) for r in stack.receivers if r.name in receivers)
 
 
 def messages(capture: Capture, since: int, count: int, alertname: str) -> list[Notification]:
