@@ -32,8 +32,10 @@ STAMP = '''
 import re as _re  # noqa: E402
 
 from futuramon.dsl import Alert as _Alert  # noqa: E402
+from futuramon.dsl import Recording as _Recording  # noqa: E402
 
 _SELECTOR_NAMES = {selector_names!r}
+_INLINED = {inlined!r}  # signals that read recordings, written out: each service filters the raw series
 _KEEPS_SERVICE = {keeps_service!r}  # whether the alert's labels keep the series' service label
 _BASE = [_value for _value in list(globals().values()) if isinstance(_value, _Alert)]
 _DUMPED = [_alert.model_dump(by_alias=True, exclude={{"runbook"}}) for _alert in _BASE]
@@ -66,12 +68,13 @@ def _stamp(index: int, base: _Alert, data: dict, service: str) -> _Alert:
             series = [{{"selector": _series(s["selector"], service), "values": s["values"]}} for s in case["series"]]
             tests.append({{**case, "labels": labels, "series": series}})
     name = data["name"] if index == 0 else f"{{data['name']}}_{{service}}"
-    return _Alert(**{{**data, "name": name, "signal": _filter(data["signal"], service), "runbook": base.runbook,
-                     "tests": tuple(tests)}})
+    signal = _filter(_INLINED.get(data["signal"], data["signal"]), service)
+    return _Alert(**{{**data, "name": name, "signal": signal, "runbook": base.runbook, "tests": tuple(tests)}})
 
 
+_RECORDINGS = tuple(_value for _value in list(globals().values()) if isinstance(_value, _Recording))
 SERVICE_GROUPS = [
-    RuleGroup(name=f"svc{{index:04d}}", alerts=tuple(
+    RuleGroup(name=f"svc{{index:04d}}", recordings=_RECORDINGS if index == 0 else (), alerts=tuple(
         _stamp(index, base, data, f"svc{{index:04d}}") for base, data in zip(_BASE, _DUMPED, strict=True)))
     for index in range({services})
 ]
@@ -93,9 +96,8 @@ def generate(specs: Path, target: Path, services: int, tests: bool) -> Path:
     if first_group is None:
         raise SystemExit(f"{alerts}: no module-level `NAME = RuleGroup(` to replace")
     stack = load(specs)[0]  # the first environment (production): the rules are the same in each
-    names = sorted(
-        {name for alert in stack.alerts for name in promql.metric_names(alert.signal)}, key=len, reverse=True
-    )
+    names = _selector_names(stack)
+    inlined = {a.signal: stack.inlined(a.signal) for a in stack.alerts if stack.inlined(a.signal) != a.signal}
     alerts.write_text(
         source[: first_group.start()].rstrip()
         + "\n"
@@ -103,12 +105,19 @@ def generate(specs: Path, target: Path, services: int, tests: bool) -> Path:
             services=services,
             tests=tests,
             selector_names=names,
-            keeps_service={alert.name: _keeps_service(alert.signal) for alert in stack.alerts},
+            inlined=inlined,
+            keeps_service={alert.name: _keeps_service(stack.inlined(alert.signal)) for alert in stack.alerts},
         ),
         encoding="utf-8",
     )
     (target / "mixin.jsonnet").write_text(mixin(specs, services), encoding="utf-8")
     return target
+
+
+def _selector_names(stack: Stack) -> list[str]:
+    """The metrics the alerts read (through their recordings), longest first."""
+    read = {name for alert in stack.alerts for name in promql.metric_names(stack.inlined(alert.signal))}
+    return sorted(read, key=len, reverse=True)
 
 
 def _keeps_service(expr: str) -> bool:
@@ -124,9 +133,7 @@ def _keeps_service(expr: str) -> bool:
 def mixin(specs: Path, services: int) -> str:
     """The same rules as a jsonnet mixin: the alerts declared once, stamped out per service with `%`."""
     stack = load(specs)[0]  # the first environment (production): the rules are the same in each
-    names = sorted(
-        {name for alert in stack.alerts for name in promql.metric_names(alert.signal)}, key=len, reverse=True
-    )
+    names = _selector_names(stack)
     pattern = re.compile(r"\b(" + "|".join(names) + r")\b(\{)?")
 
     def filtered(expr: str) -> str:
@@ -158,7 +165,7 @@ def _jsonnet_alert(stack: Stack, alert: Alert, filtered: Callable[[str], str]) -
     annotations = alert_annotations(stack, alert)
     return {
         "alert": alert.name,
-        "expr": filtered(alert.expr),
+        "expr": filtered(stack.inlined(alert.expr)),
         "for": alert.for_,
         "labels": alert_labels(alert),
         "annotations": annotations,

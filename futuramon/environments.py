@@ -88,8 +88,13 @@ def _overridden(alert: Alert, environment: Environment) -> Alert:
 
 
 def _renamed(dashboard: Dashboard, environment: Environment) -> Dashboard:
-    override = environment.dashboards.get(dashboard.uid)
-    return dashboard.model_copy(update={"uid": override.uid, "title": override.title}) if override else dashboard
+    """The dashboard under this environment's uid and title; its links follow the dashboards they open."""
+    renames = environment.dashboards
+    override = renames.get(dashboard.uid)
+    links = tuple(link.model_copy(update={"to": renames[link.to].uid}) if link.to in renames else link
+                  for link in dashboard.links)  # fmt: skip
+    own = {"uid": override.uid, "title": override.title} if override else {}
+    return dashboard.model_copy(update={"links": links, **own})
 
 
 def _check_names(shared: Shared, environment: Environment) -> None:

@@ -1019,6 +1019,13 @@ class Stack(Model):
     def recordings(self) -> list[Recording]:
         return [recording for group in self.rule_groups for recording in group.recordings]
 
+    def inlined(self, expr: str) -> str:
+        """An expression with each recorded series it reads written out as the recording's own expression,
+        for history from before the recording rule existed (backtests query what Prometheus stored)."""
+        for recording in reversed(self.recordings_read_by(expr)):
+            expr = re.sub(rf"(?<![\w:]){re.escape(recording.record)}(?![\w:{{\[])", f"({recording.expr})", expr)
+        return expr
+
     def recordings_read_by(self, expr: str) -> list[Recording]:
         """The recordings an expression reads, directly or through other recordings, in evaluation order."""
         by_name = {recording.record: recording for recording in self.recordings}

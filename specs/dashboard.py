@@ -6,7 +6,7 @@ so the query and the threshold line cannot drift from the rule, and every alert'
 `dashboard_url` opens a panel that plots its own signal.
 """
 
-from futuramon.dsl import Dashboard, Panel, Query, signal_panel
+from futuramon.dsl import Annotation, Dashboard, Link, Panel, Query, Variable, signal_panel
 
 from .alerts import (
     DeploymentRolloutStuck,
@@ -26,16 +26,31 @@ from .alerts import (
     WebhookDeliveryFailures,
 )
 
+# The service picker of the overview; the panels that do not plot an alert's signal filter by it (a signal
+# panel shows exactly what its alert evaluates).
+SERVICE = Variable(name="service", query="label_values(http_requests_total, service)", label="Service")
+# A marker on every time panel where a deployment rolled out a new generation (kube-state-metrics).
+DEPLOYMENTS = Annotation(
+    name="Deployments",
+    expr='changes(kube_deployment_status_observed_generation{namespace="futuratickets"}[2m]) > 0',
+    title="{{deployment}} rolled out",
+    color="rgba(138, 184, 255, 1)",
+)
+
 OVERVIEW = Dashboard(
     uid="futuratickets-overview",
     title="FuturaTickets - Production Overview",
     tags=("futuratickets", "{environment}"),
     refresh="30s",
     time_from="now-6h",
+    variables=(SERVICE,),
+    annotations=(DEPLOYMENTS,),
+    links=(Link(title="Alert Signals", to="futuratickets-alert-signals"),),
     panels=(
         Panel(title="HTTP Requests Rate", kind="timeseries", unit="reqps",
               description="Requests per second by service.",
-              queries=(Query(expr="sum by (service) (rate(http_requests_total[5m]))", legend="{{service}}"),)),
+              queries=(Query(expr='sum by (service) (rate(http_requests_total{service=~"$service"}[5m]))',
+                             legend="{{service}}"),)),
         signal_panel(HighResponseTime, "timeseries", legend="{{service}}",
                      description="95th percentile latency by service; the line is HighResponseTime's threshold."),
         signal_panel(HighCPUUsage, "timeseries", legend="{{pod}}", min=0,
@@ -71,6 +86,8 @@ ALERT_SIGNALS = Dashboard(
     tags=("futuratickets", "{environment}", "alerts"),
     refresh="30s",
     time_from="now-6h",
+    annotations=(DEPLOYMENTS,),
+    links=(Link(title="Production Overview", to="futuratickets-overview"),),
     panels=(
         signal_panel(PodDown, "timeseries", legend="{{namespace}}/{{pod}}", min=0,
                      description="Pods in phase Pending, Failed or Unknown; PodDown fires above the line."),

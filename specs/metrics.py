@@ -24,6 +24,8 @@ METRICS = [
            source="kube-state-metrics"),
     Metric(name="kube_deployment_status_condition", type="gauge",
            labels=("namespace", "deployment", "condition", "status"), source="kube-state-metrics"),
+    Metric(name="kube_deployment_status_observed_generation", type="gauge", labels=("namespace", "deployment"),
+           source="kube-state-metrics"),
     Metric(name="kube_pod_container_resource_limits", type="gauge",
            labels=("namespace", "pod", "container", "resource"), source="kube-state-metrics"),
     Metric(name="container_cpu_usage_seconds_total", type="counter", labels=("namespace", "pod", "container"),

@@ -84,7 +84,7 @@ BROKEN = {
     ),
     "panel plots a signal without its threshold": (
         "dashboard.py",
-        'Query(expr="sum by (service) (rate(http_requests_total[5m]))"',
+        """Query(expr='sum by (service) (rate(http_requests_total{service=~"$service"}[5m]))'""",
         "Query(expr=HighErrorRate.signal",
         ["panel 'HTTP Requests Rate' plots the signal of HighErrorRate but does not draw", "(panel-thresholds)"],
     ),
@@ -111,7 +111,8 @@ def test_a_mistake_turns_validate_red_and_names_the_place(specs_copy: Path, tmp_
     file, old, new, fragments = BROKEN[case]
     _edit(specs_copy, file, old, new)
     if case == "overlapping panels":
-        _edit(specs_copy, file, "from futuramon.dsl import Dashboard,", "from futuramon.dsl import Dashboard, Grid,")
+        _edit(specs_copy, file, "from futuramon.dsl import Annotation, Dashboard,",
+              "from futuramon.dsl import Annotation, Dashboard, Grid,")  # fmt: skip
     rendered = build(specs_copy)
     out = tmp_path / "out"
     writer.write(rendered.files, out)

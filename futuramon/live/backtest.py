@@ -118,10 +118,11 @@ def evaluation_interval(stack: Stack, alert: Alert) -> float:
 def evaluate(prometheus: Prometheus, stack: Stack, alert: Alert, expr: str, start: float,
              end: float) -> tuple[float, list[Series]]:  # fmt: skip
     """`expr` (the alert's rule or its signal) at each of the alert's evaluations in the range, and their interval;
-    a query the server refuses is reported with the alert's spec line."""
+    the recordings it reads written out (history from before their rules existed); a query the server refuses
+    is reported with the alert's spec line."""
     interval = evaluation_interval(stack, alert)
     try:
-        return interval, prometheus.query_range(expr, align(start, interval), end, interval)
+        return interval, prometheus.query_range(stack.inlined(expr), align(start, interval), end, interval)
     except QueryError as error:
         file, line = alert.origin
         raise QueryError(f"{Place(file=file, line=line, obj=f'Alert {alert.name!r}').prefix()}: {error}") from None
@@ -153,7 +154,7 @@ def backtest(prometheus: Prometheus, stack: Stack, alerts: list[Alert], start: f
     histories = []
     for alert in alerts:
         found = history(prometheus, stack, alert, start, end)
-        found.no_data = sorted({n for n in promql.metric_names(alert.expr) if n not in known})
+        found.no_data = sorted({n for n in promql.metric_names(stack.inlined(alert.expr)) if n not in known})
         histories.append(found)
     # Alertmanager sees every alert of the stack at once (grouping, inhibition), not only those asked about.
     everyone = {h.alert.name: h for h in histories}

@@ -12,6 +12,7 @@ def runbook(stack: Stack, alert: Alert) -> str:
     return templates.render(
         "runbooks/alert.md.j2",
         alert=alert,
+        recordings=stack.recordings_read_by(alert.signal),
         symptom=fill(book.symptom, stack, alert),
         investigation=[(fill(c.say, stack, alert), fill(c.run, stack, alert)) for c in book.investigation],
         resolution=[fill(line, stack, alert) for line in book.resolution],
