@@ -35,7 +35,7 @@ def _objects(files: dict[str, str]) -> dict[str, dict]:  # type: ignore[type-arg
 
 
 def _rules(groups: list[dict]) -> dict[str, dict]:  # type: ignore[type-arg]
-    return {rule["alert"]: rule for group in groups for rule in group["rules"]}
+    return {rule["alert"]: rule for group in groups for rule in group["rules"] if "alert" in rule}
 
 
 def test_out_holds_exactly_the_two_environments() -> None:
