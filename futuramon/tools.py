@@ -6,8 +6,11 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from futuramon.errors import ToolError
 
@@ -31,6 +34,7 @@ def needed(target: str) -> tuple[str, ...]:
 
 
 _checked: set[Path] = set()
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,15 @@ def route(config: Path, labels: dict[str, str], expected: tuple[str, ...] = ()) 
     verify = [f"--verify.receivers={','.join(expected)}"] if expected else []
     return run("amtool", "config", "routes", "test", f"--config.file={config.name}", *verify,
                *[f"{k}={v}" for k, v in labels.items()], cwd=config.parent)  # fmt: skip
+
+
+def each(call: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """`call` for every item, as many at once as there are cores (tool calls wait on processes, not on Python)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(call, items))
+
+
+def batches(items: Sequence[Item], count: int) -> list[list[Item]]:
+    """`items` in order, in at most `count` runs of nearly equal length."""
+    size = -(-len(items) // max(count, 1)) or 1
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]

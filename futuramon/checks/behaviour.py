@@ -6,56 +6,80 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from futuramon import tools
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import moment
+from futuramon.model import RouteCase, moment
 from futuramon.render import deployed, outputs, promtool_tests
 from futuramon.render.yamltext import to_yaml
 
 
 def alert_tests(ctx: Context) -> Iterator[Finding]:
+    """Every alert's suite, in at most one promtool process per core (each reads many test files)."""
     suites = promtool_tests.suites(ctx.stack)
     folder = ctx.workdir / "alert-tests"
     folder.mkdir(exist_ok=True)
     for suite in suites:
         (folder / suite.rules_file).write_text(to_yaml(suite.rules))
         (folder / suite.tests_file).write_text(to_yaml(suite.tests))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(lambda s: tools.run("promtool", "test", "rules", s.tests_file, cwd=folder), suites))
-    for suite, result in zip(suites, results, strict=True):
+    batches = tools.batches(suites, os.cpu_count() or 1)
+    for batch, result in zip(batches, tools.each(lambda b: _test_rules(b, folder), batches), strict=True):
         if result.code == 0:
             continue
         failed = _failures(result.output)
-        alert = suite.alert
-        for case in alert.tests:
-            report = failed.get(promtool_tests.case_name(alert, case))
-            if report is not None:
-                expectation = f"fires at {case.at}" if case.fires else f"stays quiet at {case.at}"
-                yield Finding(ctx.where(case), f"alert {alert.name}: case '{case.name}' expected the alert "
-                                               f"{expectation}, promtool says:\n{report}")  # fmt: skip
-        if not failed:
-            yield Finding(ctx.where(alert), f"promtool test rules failed:\n{result.output}")
+        if None in failed or not failed:  # a failure promtool names no test of (a file it cannot read): run alone
+            for suite, alone in zip(batch, tools.each(lambda s: _test_rules([s], folder), batch), strict=True):
+                yield from _suite_findings(ctx, suite, alone)
+        else:
+            for suite in batch:
+                yield from _suite_findings(ctx, suite, result, failed)
 
 
-def _failures(output: str) -> dict[str, str]:
-    """promtool's FAILED blocks, by test name."""
+def _test_rules(batch: list[promtool_tests.Suite], folder: Path) -> tools.Result:
+    return tools.run("promtool", "test", "rules", *[s.tests_file for s in batch], cwd=folder,
+                     timeout=60 + 2 * len(batch))  # fmt: skip
+
+
+def _suite_findings(
+    ctx: Context, suite: promtool_tests.Suite, result: tools.Result, failed: dict[str | None, str] | None = None
+) -> Iterator[Finding]:
+    """What failed of one alert's cases, from promtool's output for its suite (or a batch that held it)."""
+    if result.code == 0:
+        return
+    failed = _failures(result.output) if failed is None else failed
+    alert = suite.alert
+    found = False
+    for case in alert.tests:
+        report = failed.get(promtool_tests.case_name(alert, case))
+        if report is not None:
+            found = True
+            expectation = f"fires at {case.at}" if case.fires else f"stays quiet at {case.at}"
+            yield Finding(ctx.where(case), f"alert {alert.name}: case '{case.name}' expected the alert "
+                                           f"{expectation}, promtool says:\n{report}")  # fmt: skip
+    if not found and not [name for name in failed if name is not None]:
+        yield Finding(ctx.where(alert), f"promtool test rules failed:\n{result.output}")
+
+
+def _failures(output: str) -> dict[str | None, str]:
+    """promtool's FAILED blocks, by test name (None: a failure that names no test)."""
     blocks = re.split(r"\n\s*FAILED:\n", "\n" + output)[1:]
-    failures = {}
+    failures: dict[str | None, str] = {}
     for block in blocks:
         found = re.search(r"name: (.*?),\n", block)
-        if found:
-            failures[found.group(1)] = block.strip()
+        failures[found.group(1) if found else None] = block.strip()
     return failures
 
 
 def route_tests(ctx: Context) -> Iterator[Finding]:
     """Receivers from amtool; at a stated moment, which of them the time intervals mute."""
     routing = ctx.stack.routing
-    for case in routing.tests:
-        expected = tuple(deployed.receiver_name(ctx.stack, r) for r in case.receivers)
-        result = tools.route(ctx.workdir / outputs.ALERTMANAGER, case.labels, expected)
+    config = ctx.workdir / outputs.ALERTMANAGER
+
+    def route(case: RouteCase) -> tools.Result:
+        return tools.route(config, case.labels, tuple(deployed.receiver_name(ctx.stack, r) for r in case.receivers))
+
+    for case, result in zip(routing.tests, tools.each(route, routing.tests), strict=True):
         if result.code != 0:
             got = result.output.splitlines()[0] if result.output else "(nothing)"
             yield Finding(

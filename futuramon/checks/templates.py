@@ -51,15 +51,9 @@ def message_templates(ctx: Context) -> Iterator[Finding]:
             if isinstance(text, str) and "{{" in text
         }
     )
-    for text in fields:
-        result = tools.run(
-            "amtool",
-            "template",
-            "render",
-            f"--template.glob={outputs.TEMPLATES}",
-            f"--template.text={text}",
-            cwd=ctx.workdir,
-        )
+    results = tools.each(lambda text: tools.run("amtool", "template", "render", f"--template.glob={outputs.TEMPLATES}",
+                                                f"--template.text={text}", cwd=ctx.workdir), fields)  # fmt: skip
+    for text, result in zip(fields, results, strict=True):
         if result.code != 0:
             yield Finding((f"templates/alertmanager/{alertmanager.TEMPLATE_FILE}", 0),
                           f"message template {text!r} does not render: {result.output.splitlines()[-1]}")  # fmt: skip

@@ -1,0 +1,92 @@
+"""The work done per rule, counted (not timed): the known hot spots of a large stack cannot come back.
+
+A generated stack of 10 services × the 15 FuturaTickets alerts (bench/scale.py) is loaded and rendered,
+and its alert tests run, while counting how often an expression is parsed, a template compiled, a group
+searched, PyYAML's emitter called and promtool started.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from bench.scale import generate
+from futuramon import promql, templates, tools
+from futuramon.checks.behaviour import alert_tests
+from futuramon.checks.base import Context
+from futuramon.loader import load
+from futuramon.model import Alert, Stack
+from futuramon.render import prometheus, promtool_tests
+from futuramon.render.outputs import render
+
+from .conftest import SPECS
+
+SERVICES = 10
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(SPECS, tmp_path_factory.mktemp("scale") / "specs", SERVICES, tests=True)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, key: Any = None) -> Counter[Any]:
+    """Count the calls of owner.name (by `key(*args)`), still doing the real work."""
+    calls: Counter[Any] = Counter()
+    real = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[key(*args) if key else None] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_each_expression_is_parsed_once(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    promql.parse.cache_clear()
+    parsed = _counting(monkeypatch, promql.promql_parser, "parse", key=lambda expr: expr)
+    stack = load(specs)
+    render(stack)
+    assert len(stack.alerts) == SERVICES * 15
+    assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
+
+
+def test_the_runbook_template_is_compiled_once(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates._environment.cache_clear()
+    compiled = _counting(monkeypatch, SandboxedEnvironment, "compile", key=lambda env, source, name=None, *_: name)
+    files = render(load(specs))
+    assert sum(name.startswith("runbooks/") for name in files) == SERVICES * 15
+    assert compiled["runbooks/alert.md.j2"] == 1
+
+
+def test_no_group_is_searched_and_no_alert_compared(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stack = load(specs)
+    searched = _counting(monkeypatch, prometheus, "group_of")
+    compared = _counting(monkeypatch, Alert, "__eq__")
+    suites = promtool_tests.suites(stack)
+    render(stack)
+    assert len(suites) == SERVICES * 15
+    assert searched[None] == 0 and compared[None] == 0
+
+
+def test_yaml_is_written_without_pyyamls_emitter(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stack = load(specs)
+    dumped = _counting(monkeypatch, yaml, "dump")
+    files = render(stack)
+    assert files["prometheus/alert-rules.yaml"].count("- alert: ") == SERVICES * 15
+    assert dumped[None] == 0
+
+
+def test_alert_tests_start_at_most_one_promtool_per_core(specs: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    stack: Stack = load(specs)
+    started = _counting(monkeypatch, tools, "run", key=lambda name, *args: (name, *args[:2]))
+    context = Context(stack, {}, tmp_path, specs, "out", {}, ())
+    assert list(alert_tests(context)) == []  # every case of the 150 alerts passes
+    assert 1 <= started["promtool", "test", "rules"] <= (os.cpu_count() or 1)
