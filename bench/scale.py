@@ -137,8 +137,7 @@ def mixin(specs: Path, services: int) -> str:
     pattern = re.compile(r"\b(" + "|".join(names) + r")\b(\{)?")
 
     def filtered(expr: str) -> str:
-        escaped = expr.replace("%", "%%")
-        return pattern.sub(lambda m: f'{m.group(1)}{{service="%(service)s"' + (", " if m.group(2) else "}"), escaped)
+        return pattern.sub(lambda m: f'{m.group(1)}{{service="{PLACEHOLDER}"' + (", " if m.group(2) else "}"), expr)
 
     alerts = [_jsonnet_alert(stack, alert, filtered) for alert in stack.alerts]
     return (
@@ -149,15 +148,15 @@ def mixin(specs: Path, services: int) -> str:
         "local self_name(a, i, s) = if i == 0 then a.alert else a.alert + '_' + s;\n"
         "local rule(a, i, s) = {\n"
         "  alert: self_name(a, i, s),\n"
-        "  expr: a.expr % { service: s },\n"
+        f"  expr: std.strReplace(a.expr, '{PLACEHOLDER}', s),\n"
         "  'for': a['for'],\n"
         "  labels: a.labels,\n"
         "  annotations: a.annotations { runbook_url: a.runbook_base + self_name(a, i, s) + '.md' },\n"
         "};\n"
-        "std.manifestYamlDoc({ groups: [\n"
+        "{ groups: [\n"
         "  { name: services[i], rules: [rule(a, i, services[i]) for a in alerts] }\n"
         "  for i in std.range(0, std.length(services) - 1)\n"
-        "] }, indent_array_in_object=true, quote_keys=false)\n"
+        "] }\n"
     )
 
 

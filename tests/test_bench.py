@@ -34,8 +34,9 @@ def test_bench_runs_at_two_services(tmp_path: Path) -> None:
 
 
 def _figures(render: float) -> dict[str, float]:
-    return {"render_s": render, "check_s": 1.0, "list_s": 1.0, "validate_s": 2.0, "promtool_check_s": 1.0,
-            "render_mib": 100.0, "anchor_s": 1.0, "anchor_mib": 100.0}  # fmt: skip
+    return {"render_s": render, "render_cpu": 1.0, "anchor_cpu": 1.0, "check_s": 1.0, "list_s": 1.0,
+            "validate_s": 2.0, "promtool_check_s": 1.0, "render_mib": 100.0, "anchor_s": 1.0,
+            "anchor_mib": 100.0}  # fmt: skip
 
 
 def test_compare_flags_a_change_over_a_quarter_at_100() -> None:

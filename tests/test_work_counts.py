@@ -1,6 +1,6 @@
 """The work done per rule, counted (not timed): the known hot spots of a large stack cannot come back.
 
-A generated stack of 10 services × the 15 FuturaTickets alerts (bench/scale.py) is loaded and rendered,
+A generated stack of 10 services x the 15 FuturaTickets alerts (bench/scale.py) is loaded and rendered,
 and its alert tests run, while counting how often an expression is parsed, a template compiled, a group
 searched, PyYAML's emitter called and promtool started.
 """
@@ -18,8 +18,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bench.scale import generate
 from futuramon import promql, templates, tools
-from futuramon.checks.behaviour import alert_tests
 from futuramon.checks.base import Context
+from futuramon.checks.behaviour import alert_tests
 from futuramon.loader import load
 from futuramon.model import Alert, Stack
 from futuramon.render import prometheus, promtool_tests
