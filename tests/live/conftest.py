@@ -5,6 +5,7 @@ contradicts the catalog."""
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 import urllib.request
@@ -77,12 +78,19 @@ class Live:
     metrics_url: str  # the application's exposition
 
 
+def _serve(server: ThreadingHTTPServer) -> None:
+    """Serve with Ctrl-C and SIGTERM blocked in this thread, so that they reach the main thread: the writer
+    holds them back there (pthread_sigmask) and a later test checks that it does."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    server.serve_forever()
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder = tmp_path_factory.mktemp("live-prometheus")
     history.create_blocks(folder / "data")
     exposition = ThreadingHTTPServer(("127.0.0.1", 0), _Exposition)
-    threading.Thread(target=exposition.serve_forever, daemon=True).start()
+    threading.Thread(target=_serve, args=(exposition,), daemon=True).start()
     metrics_url = f"http://127.0.0.1:{exposition.server_address[1]}/metrics"
     (folder / "prometheus.yml").write_text(yaml.safe_dump({
         "global": {"scrape_interval": "1s", "evaluation_interval": "1m"},
