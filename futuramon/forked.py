@@ -41,7 +41,11 @@ def run(work: Callable[[Note], T]) -> T:
     """`work(note)` in a child process; `note(text)` tells the parent what it is doing. Returns what `work`
     returns, raises what it raises (with its traceback as the cause), or raises `Ended`."""
     reading, writing = os.pipe()
+    # Ctrl-C and SIGTERM wait until the fork is done: arriving inside it, they would interrupt the interpreter's
+    # own at-fork handlers (which print "Exception ignored" and a traceback) instead of this code.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     pid = os.fork()
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
     if pid == 0:  # the child: never returns
         os.close(reading)
         _child(work, writing)
