@@ -10,6 +10,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 
+@functools.cache
 def _folder() -> Path:
     """`templates/` beside the package in a checkout, or inside it when installed from a wheel."""
     here = Path(__file__).parent

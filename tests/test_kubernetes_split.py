@@ -10,6 +10,7 @@ import yaml
 from bench.scale import generate
 from futuramon.pipeline import build
 from futuramon.render.kubernetes import RULES_BUDGET
+from futuramon.render.yamltext import to_yaml
 
 from .conftest import SPECS
 
@@ -27,6 +28,9 @@ def test_many_services_split_into_configmaps_that_kubectl_apply_accepts(tmp_path
     keys = [key for m in maps.values() for key in m["data"]]
     assert keys == ["alert-rules-1.yaml", "alert-rules-2.yaml"]  # distinct: one folder of rule files holds both
     split = [g for m in maps.values() for text in m["data"].values() for g in yaml.safe_load(text)["groups"]]
+    for configmap in maps.values():  # each part reads as if its groups had been written together
+        for text in configmap["data"].values():
+            assert text == to_yaml(yaml.safe_load(text))
     assert split == yaml.safe_load(files["prometheus/alert-rules.yaml"])["groups"]  # every group, whole, in order
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from futuramon.render.yamltext import to_yaml
+from futuramon.render.yamltext import HEADER, to_yaml
 
 # `kubectl apply` keeps the whole object, as JSON, in its last-applied annotation, which must stay under
 # 256 KiB (Kubernetes itself refuses objects over 1 MiB). Rules are packed into ConfigMaps of at most this
@@ -31,28 +31,39 @@ def rule_configmaps(
     `name`-1, `name`-2, ... with keys `key`-1.yaml, ... (mount them all into one folder of rule files)."""
     if _size(text) <= RULES_BUDGET:
         return {key: configmap(name, namespace, labels, {f"{key}.yaml": text})}
-    parts = _pack(rules["groups"])
+    parts = pack([_group_text(group) for group in rules["groups"]])
     width = len(str(len(parts)))
     return {
         f"{key}-{index:0{width}}": configmap(
-            f"{name}-{index:0{width}}", namespace, labels, {f"{key}-{index:0{width}}.yaml": to_yaml({"groups": part})}
+            f"{name}-{index:0{width}}", namespace, labels, {f"{key}-{index:0{width}}.yaml": _rule_file(part)}
         )
         for index, part in enumerate(parts, start=1)
     }
 
 
-def _pack(groups: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Groups in order, as few parts as keep each part within the budget (a group larger than it stands alone)."""
-    parts: list[list[dict[str, Any]]] = [[]]
-    used = _size(to_yaml({"groups": []}))
+def pack(groups: list[str]) -> list[list[str]]:
+    """Rule groups (as YAML text) in order, in as few parts as keep each within the budget (a group larger
+    than the budget stands alone)."""
+    parts: list[list[str]] = [[]]
+    used = _size(_rule_file([]))
     for group in groups:
-        size = _size(to_yaml({"groups": [group]}, header=False))
+        size = _size(group)
         if parts[-1] and used + size > RULES_BUDGET:
             parts.append([])
-            used = _size(to_yaml({"groups": []}))
+            used = _size(_rule_file([]))
         parts[-1].append(group)
         used += size
     return parts
+
+
+def _group_text(group: dict[str, Any]) -> str:
+    """One group as the item it is in a rule file's `groups:` list (each group is written once)."""
+    return to_yaml({"groups": [group]}, header=False).removeprefix("groups:\n")
+
+
+def _rule_file(groups: list[str]) -> str:
+    """A rule file of groups already written: the same text as writing them together."""
+    return HEADER + "groups:\n" + "".join(groups) if groups else to_yaml({"groups": []})
 
 
 def _size(text: str) -> int:

@@ -22,6 +22,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 def fill(text: str, stack: Stack, alert: Alert) -> str:
     """Fill {threshold}, {for}, {namespace}, {alert}, {severity}, {category} and the alert's own labels
     ({team} for labels={"team": ...}) into a text written for the alert; other braces stay as they are."""
+    if "{" not in text:
+        return text
     values = {**alert.labels, "threshold": threshold_text(alert), "for": alert.for_,
               "namespace": stack.settings.namespace, "alert": alert.name, "severity": alert.severity,
               "category": alert.category}  # fmt: skip
