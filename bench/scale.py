@@ -1,6 +1,7 @@
 """Scale specs: the FuturaTickets specs with their rule groups replaced by N services x the 15 alerts.
 
-Each service gets one RuleGroup `svcNNNN` holding the 15 alerts, every metric selector filtered by
+The specs keep their first environment only (production). Each service gets one RuleGroup `svcNNNN`
+holding the 15 alerts, every metric selector filtered by
 `service="svcNNNN"` (and, with tests, the alert's test cases moved to that service). The alerts of
 service 0 keep their names (the dashboards draw their thresholds); the others are `<Alert>_svcNNNN`.
 The alerts are declared once and stamped out per service by a loop in the generated spec, as a team
@@ -110,6 +111,14 @@ def generate(specs: Path, target: Path, services: int, tests: bool) -> Path:
         ),
         encoding="utf-8",
     )
+    environments = target / "environments.py"
+    if environments.exists():  # one environment, the first (production), as a team starts with
+        declared = stack.environment.model_dump(exclude_defaults=True, by_alias=True)
+        environments.write_text(
+            '"""The one environment of the scale specs (bench/scale.py)."""\n\n'
+            f"from futuramon.dsl import Environment\n\nENVIRONMENT = Environment(**{declared!r})\n",
+            encoding="utf-8",
+        )
     (target / "mixin.jsonnet").write_text(mixin(specs, services), encoding="utf-8")
     return target
 

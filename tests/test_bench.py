@@ -26,7 +26,7 @@ def test_bench_runs_at_two_services(tmp_path: Path) -> None:
     assert "FAILED" not in row  # validate passed, with and without the test cases
     saved = json.loads(results.read_text())["sizes"]["2"]
     assert saved["rules"] == 30 and saved["validate_ok"] == 1.0 and saved["validate_tests_ok"] == 1.0
-    rules = tmp_path / "work" / "out-2" / "production" / "prometheus" / "alert-rules.yaml"
+    rules = tmp_path / "work" / "out-2" / "prometheus" / "alert-rules.yaml"  # one environment: out/ itself
     groups = yaml.safe_load(rules.read_text())["groups"]
     # service 0 also holds the specs' 3 recordings (the dashboards plot them); all alerts read the raw series
     assert [(g["name"], len(g["rules"])) for g in groups] == [("svc0000", 18), ("svc0001", 15)]

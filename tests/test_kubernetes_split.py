@@ -36,5 +36,7 @@ def test_many_services_split_into_configmaps_that_kubectl_apply_accepts(tmp_path
 
 def test_a_stack_that_fits_keeps_its_one_configmap() -> None:
     files = build(SPECS).files
-    assert [name for name in files if name.startswith("k8s/prometheus/")] == ["k8s/prometheus/alert-rules.yaml"]
-    assert len(files["k8s/prometheus/alert-rules.yaml"]) < RULES_BUDGET
+    rules = "production/k8s/prometheus/alert-rules.yaml"
+    assert [name for name in files if name.startswith("production/k8s/prometheus/")] == [rules]
+    assert yaml.safe_load(files[rules])["metadata"]["name"] == "prometheus-alert-rules"
+    assert len(files[rules]) < RULES_BUDGET

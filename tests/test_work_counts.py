@@ -51,7 +51,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, key: Any =
 def test_each_expression_is_parsed_once(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     promql.parse.cache_clear()
     parsed = _counting(monkeypatch, promql.promql_parser, "parse", key=lambda expr: expr)
-    stack = load(specs)
+    stack = load(specs)[0]
     render(stack)
     assert len(stack.alerts) == SERVICES * 15
     assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
@@ -60,13 +60,13 @@ def test_each_expression_is_parsed_once(specs: Path, monkeypatch: pytest.MonkeyP
 def test_the_runbook_template_is_compiled_once(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     templates._environment.cache_clear()
     compiled = _counting(monkeypatch, SandboxedEnvironment, "compile", key=lambda env, source, name=None, *_: name)
-    files = render(load(specs))
+    files = render(load(specs)[0])
     assert sum(name.startswith("runbooks/") for name in files) == SERVICES * 15
     assert compiled["runbooks/alert.md.j2"] == 1
 
 
 def test_no_group_is_searched_and_no_alert_compared(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stack = load(specs)
+    stack = load(specs)[0]
     searched = _counting(monkeypatch, prometheus, "group_of")
     compared = _counting(monkeypatch, Alert, "__eq__")
     suites = promtool_tests.suites(stack)
@@ -76,7 +76,7 @@ def test_no_group_is_searched_and_no_alert_compared(specs: Path, monkeypatch: py
 
 
 def test_yaml_is_written_without_pyyamls_emitter(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stack = load(specs)
+    stack = load(specs)[0]
     dumped = _counting(monkeypatch, yaml, "dump")
     files = render(stack)
     assert files["prometheus/alert-rules.yaml"].count("- alert: ") == SERVICES * 15
@@ -85,7 +85,7 @@ def test_yaml_is_written_without_pyyamls_emitter(specs: Path, monkeypatch: pytes
 
 def test_alert_tests_start_at_most_one_promtool_per_core(specs: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    stack: Stack = load(specs)
+    stack: Stack = load(specs)[0]
     started = _counting(monkeypatch, tools, "run", key=lambda name, *args: (name, *args[:2]))
     context = Context(stack, {}, tmp_path, specs, "out", {}, ())
     assert list(alert_tests(context)) == []  # every case of the 150 alerts passes

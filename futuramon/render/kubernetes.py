@@ -31,7 +31,7 @@ def rule_configmaps(
     `name`-1, `name`-2, ... with keys `key`-1.yaml, ... (mount them all into one folder of rule files)."""
     if _size(text) <= RULES_BUDGET:
         return {key: configmap(name, namespace, labels, {f"{key}.yaml": text})}
-    parts = pack([_group_text(group) for group in rules["groups"]])
+    parts = pack([_group_text(group) for group in groups])
     width = len(str(len(parts)))
     return {
         f"{key}-{index:0{width}}": configmap(

@@ -54,8 +54,8 @@ def _manifests(
     target = stack.environment.target
     files: dict[str, str] = {}
     if target == "configmaps":
-        rule_maps = kubernetes.rule_configmaps("prometheus-alert-rules", "alert-rules", groups, rules, namespace, labels)
-        files.update({f"k8s/prometheus/{stem}.yaml": to_yaml(rule_map) for stem, rule_map in rule_maps.items()})
+        maps = kubernetes.rule_configmaps("prometheus-alert-rules", "alert-rules", groups, rules, namespace, labels)
+        files.update({f"k8s/prometheus/{stem}.yaml": to_yaml(rule_map) for stem, rule_map in maps.items()})
         files[K8S_ALERTMANAGER] = to_yaml(
             kubernetes.configmap(
                 "alertmanager-config",
