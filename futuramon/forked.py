@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, TypeVar
 T = TypeVar("T")
 _exit = os._exit  # the child's own way out, even if the work replaces os._exit
 Note = Callable[[str], None]
+_LONGEST = 1 << 34  # bytes: no result is this large
 
 
 class ChildTraceback(Exception):
@@ -124,8 +125,13 @@ def _receive(stream: BinaryIO) -> tuple[Any, ...] | None:
     if len(header) < 8:
         return None
     (length,) = struct.unpack(">Q", header)
+    if length > _LONGEST:  # a read cut short by Ctrl-C left the stream inside a message: nothing more to trust
+        return None
     data = stream.read(length)
     if len(data) < length:
         return None
-    message: tuple[Any, ...] = pickle.loads(data)
+    try:
+        message: tuple[Any, ...] = pickle.loads(data)
+    except Exception:  # likewise: not a message the child sent
+        return None
     return message
