@@ -3,7 +3,7 @@
 Test series use promtool's notation ("0+660x20": start at 0, add 660 per minute, 20 times).
 """
 
-from futuramon.dsl import Recording, RuleGroup, alert, fires, quiet
+from futuramon.dsl import RuleGroup, alert, fires, quiet
 
 from . import runbooks as rb
 
@@ -178,15 +178,9 @@ HighMemoryUsage = alert(
     ),
 )
 
-# One series for the alert and the "HTTP Response Time (p95)" panel, computed once per evaluation.
-HTTP_P95 = Recording(
-    record="cluster_service:http_request_duration_seconds:p95_rate5m",
-    expr="histogram_quantile(0.95, sum by (cluster, service, le) (rate(http_request_duration_seconds_bucket[5m])))",
-)
-
 HighResponseTime = alert(
     "HighResponseTime",
-    signal=HTTP_P95.record,
+    signal="histogram_quantile(0.95, sum by (cluster, service, le) (rate(http_request_duration_seconds_bucket[5m])))",
     op=">", threshold=2, for_="5m", unit="s",
     severity="warning", category="platform", panel="HTTP Response Time (p95)",
     summary="{{ $labels.service }} p95 latency is above {threshold}",
@@ -250,15 +244,11 @@ DiskSpaceLow = alert(
 
 # --- payments ---------------------------------------------------------------------
 
-PAYMENT_SUCCESS = Recording(
-    record="cluster_service:payment_success:ratio_rate10m",
-    expr="sum by (cluster, service) (rate(payment_success_total[10m])) / sum by (cluster, service) "
-    "(rate(payment_total[10m]))",
-)
 
 LowPaymentSuccessRate = alert(
     "LowPaymentSuccessRate",
-    signal=PAYMENT_SUCCESS.record,
+    signal="sum by (cluster, service) (rate(payment_success_total[10m])) / sum by (cluster, service) "
+    "(rate(payment_total[10m]))",
     op="<", threshold=0.90, for_="10m", unit="percentunit",
     severity="critical", category="payments", panel="Payment Success Rate",
     summary="Payment success rate of {{ $labels.service }} is below {threshold}",
@@ -312,15 +302,10 @@ TicketGenerationFailures = alert(
     ),
 )
 
-ORDER_P95 = Recording(
-    record="cluster_service:order_processing_duration_seconds:p95_rate10m",
-    expr="histogram_quantile(0.95, sum by (cluster, service, le) "
-    "(rate(order_processing_duration_seconds_bucket[10m])))",
-)
-
 SlowOrderProcessing = alert(
     "SlowOrderProcessing",
-    signal=ORDER_P95.record,
+    signal="histogram_quantile(0.95, sum by (cluster, service, le) "
+    "(rate(order_processing_duration_seconds_bucket[10m])))",
     op=">", threshold=10, for_="10m", unit="s",
     severity="warning", category="business", panel="Order Processing Time (p95)",
     summary="Order processing p95 is above {threshold}",
@@ -355,12 +340,11 @@ NoOrdersReceived = alert(
     ),
 )
 
-PLATFORM = RuleGroup(name="futuratickets.platform", recordings=(HTTP_P95,), alerts=(
+PLATFORM = RuleGroup(name="futuratickets.platform", alerts=(
     HighErrorRate, PodDown, MongoDBConnectionIssues, RedisDown, DeploymentRolloutStuck,
     HighResponseTime, HighCPUUsage, HighMemoryUsage, HighSentryErrorCount, DiskSpaceLow,
 ))
-PAYMENTS = RuleGroup(name="futuratickets.payments", recordings=(PAYMENT_SUCCESS,),
-                     alerts=(LowPaymentSuccessRate, WebhookDeliveryFailures))
-BUSINESS = RuleGroup(name="futuratickets.business", recordings=(ORDER_P95,), alerts=(
+PAYMENTS = RuleGroup(name="futuratickets.payments", alerts=(LowPaymentSuccessRate, WebhookDeliveryFailures))
+BUSINESS = RuleGroup(name="futuratickets.business", alerts=(
     TicketGenerationFailures, SlowOrderProcessing, NoOrdersReceived,
 ))

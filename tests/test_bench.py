@@ -28,8 +28,8 @@ def test_bench_runs_at_two_services(tmp_path: Path) -> None:
     assert saved["rules"] == 30 and saved["validate_ok"] == 1.0 and saved["validate_tests_ok"] == 1.0
     rules = tmp_path / "work" / "out-2" / "prometheus" / "alert-rules.yaml"  # one environment: out/ itself
     groups = yaml.safe_load(rules.read_text())["groups"]
-    # service 0 also holds the specs' 3 recordings (the dashboards plot them); all alerts read the raw series
-    assert [(g["name"], len(g["rules"])) for g in groups] == [("svc0000", 18), ("svc0001", 15)]
+    # one group per service, each with the 15 alerts reading its own series
+    assert [(g["name"], len(g["rules"])) for g in groups] == [("svc0000", 15), ("svc0001", 15)]
     assert all('service="svc0001"' in r["expr"] and "svc0000" not in r["expr"] for r in groups[1]["rules"])
 
 
