@@ -36,8 +36,13 @@ _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _MATCHER = re.compile(r'^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$')
 
 
+def is_duration(value: str) -> bool:
+    """Whether `value` is a Prometheus duration, its units in order (`1h30m`, not `30m1h`)."""
+    return bool(value) and value != "0" and bool(_DURATION.match(value))
+
+
 def _duration(value: str) -> str:
-    if not value or value == "0" or not _DURATION.match(value):
+    if not is_duration(value):
         raise ValueError(f"expected a Prometheus duration like 30s, 5m or 1h30m, got {value!r}")
     return value
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from futuramon.errors import FuturamonError
-from futuramon.model import duration_seconds
+from futuramon.model import duration_seconds, is_duration
 
 HEADERS_VARIABLE = "FUTURAMON_PROMETHEUS_HEADERS"  # e.g. "X-Scope-OrgID: team-a" for Mimir, a bearer token
 MAX_POINTS = 10_000  # Prometheus refuses more than 11,000 points per series in one range query
@@ -158,7 +158,7 @@ def parse_time(text: str, now: float | None = None) -> float:
 
 def parse_duration(text: str, what: str) -> float:
     """A Prometheus duration (1h, 30m, 1h30m) in seconds; `what` names it in the error."""
-    if not re.fullmatch(r"(\d+(ms|[ywdhms]))+", text) or not duration_seconds(text):
+    if not is_duration(text) or not duration_seconds(text):
         raise QueryError(f"{what} expects a duration like 1h, 30m or 7d, got {text!r}")
     return duration_seconds(text)
 
