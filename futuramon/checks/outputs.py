@@ -13,8 +13,10 @@ from futuramon import crds
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.errors import SECRETS
 
-# `kubectl apply` stores the object in an annotation, which must stay under 256 KiB.
+# `kubectl apply` stores the object in an annotation, which must stay under 256 KiB; Kubernetes refuses any
+# object over 1 MiB, however it is applied.
 APPLY_LIMIT = 256 * 1024
+OBJECT_LIMIT = 1024 * 1024
 KUBERNETES_VERSION = "1.30.0"
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it: 12 MB at N=1000
 _SECRETS = [
@@ -34,12 +36,21 @@ def kubernetes_schema(ctx: Context) -> Iterator[Finding]:
                                  "only objects belong under k8s/")  # fmt: skip
             continue
         size = len(text.encode())
-        if size > APPLY_LIMIT:
-            yield Finding(where, f"{size} bytes: over the {APPLY_LIMIT}-byte limit "
-                                 "that `kubectl apply` can store in its annotation")  # fmt: skip
+        if size > OBJECT_LIMIT:
+            yield Finding(where, f"{size} bytes: over the {OBJECT_LIMIT}-byte limit of a Kubernetes object, which "
+                                 f"the API server refuses however it is applied{_too_big_hint(name)}")  # fmt: skip
+        elif size > APPLY_LIMIT:
+            yield Finding(where, f"{size} bytes: over the {APPLY_LIMIT}-byte limit that `kubectl apply` can store "
+                                 "in its annotation: apply it with `kubectl apply --server-side`")  # fmt: skip
         for document in yaml.load_all(text, Loader=_SAFE_LOADER):
             for message in _object_errors(document):
                 yield Finding(where, message)
+
+
+def _too_big_hint(name: str) -> str:
+    if name.startswith("k8s/grafana/"):
+        return ": a dashboard cannot be split across objects; split it into several Dashboards (fewer panels each)"
+    return ""
 
 
 def _object_errors(document: Any) -> list[str]:

@@ -24,14 +24,18 @@ from futuramon.render import deployed, outputs, ruler
 from futuramon.render.text import alert_labels
 from futuramon.render.yamltext import to_yaml
 
-RULE_CARRIERS = {"configmaps": (outputs.RULES,), "prometheus-operator": (outputs.K8S_RULES,)}
+RULE_FILE = {"configmaps": outputs.RULES}  # otherwise the rules are every file of the target's rules folder
+RULE_FOLDER = {"prometheus-operator": outputs.K8S_RULES, "ruler": f"{ruler.FOLDER}/"}
 
 
 def rule_files(ctx: Context) -> dict[str, dict[str, Any]]:
     """Rendered file → the Prometheus rule file it carries (PrometheusRule's spec, a ruler file without its
     `namespace`): what Prometheus or the ruler will load."""
     target = ctx.stack.environment.target
-    names = RULE_CARRIERS.get(target) or sorted(n for n in ctx.files if n.startswith(f"{ruler.FOLDER}/"))
+    if target in RULE_FILE:
+        names = [RULE_FILE[target]]
+    else:
+        names = sorted(name for name in ctx.files if name.startswith(RULE_FOLDER[target]))
     carried = {}
     for name in names:
         document = yaml.safe_load(ctx.files[name])

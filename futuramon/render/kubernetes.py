@@ -1,17 +1,19 @@
-"""Kubernetes ConfigMaps that carry the rendered files."""
+"""Kubernetes ConfigMaps that carry the rendered files, and the size budget every rules object is packed to."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from futuramon.render.yamltext import HEADER, to_yaml
 
 # `kubectl apply` keeps the whole object, as JSON, in its last-applied annotation, which must stay under
-# 256 KiB (Kubernetes itself refuses objects over 1 MiB). Rules are packed into ConfigMaps of at most this
-# many bytes of rule text, however that text is measured (as JSON, or as the YAML file's indented block),
-# leaving room for the object's metadata.
+# 256 KiB (Kubernetes itself refuses objects over 1 MiB). Rules are packed into objects (ConfigMaps,
+# PrometheusRules) of at most this many bytes of rules, however they are measured (as JSON, or as the
+# object's YAML file), leaving room for the object's metadata.
 RULES_BUDGET = 240 * 1024
+T = TypeVar("T")
 
 
 def configmap(name: str, namespace: str, labels: dict[str, str], data: dict[str, str]) -> dict[str, Any]:
@@ -31,29 +33,49 @@ def rule_configmaps(
     `name`-1, `name`-2, ... with keys `key`-1.yaml, ... (mount them all into one folder of rule files)."""
     if _size(text) <= RULES_BUDGET:
         return {key: configmap(name, namespace, labels, {f"{key}.yaml": text})}
-    parts = pack([_group_text(group) for group in groups])
-    width = len(str(len(parts)))
+    parts = pack([_group_text(group) for group in groups], _size, _size(_rule_file([])))
     return {
-        f"{key}-{index:0{width}}": configmap(
-            f"{name}-{index:0{width}}", namespace, labels, {f"{key}-{index:0{width}}.yaml": _rule_file(part)}
-        )
-        for index, part in enumerate(parts, start=1)
+        f"{key}{suffix}": configmap(f"{name}{suffix}", namespace, labels, {f"{key}{suffix}.yaml": _rule_file(part)})
+        for suffix, part in numbered(parts)
     }
 
 
-def pack(groups: list[str]) -> list[list[str]]:
-    """Rule groups (as YAML text) in order, in as few parts as keep each within the budget (a group larger
-    than the budget stands alone)."""
-    parts: list[list[str]] = [[]]
-    used = _size(_rule_file([]))
-    for group in groups:
-        size = _size(group)
-        if parts[-1] and used + size > RULES_BUDGET:
+def pack(items: list[T], size: Callable[[T], int], empty: int) -> list[list[T]]:
+    """Items (rule groups) in order, in as few parts as keep each within the budget, `empty` being the size
+    of a part holding none (an item larger than the budget stands alone)."""
+    parts: list[list[T]] = [[]]
+    used = empty
+    for item in items:
+        taken = size(item)
+        if parts[-1] and used + taken > RULES_BUDGET:
             parts.append([])
-            used = _size(_rule_file([]))
-        parts[-1].append(group)
-        used += size
+            used = empty
+        parts[-1].append(item)
+        used += taken
     return parts
+
+
+def numbered(parts: list[list[T]]) -> list[tuple[str, list[T]]]:
+    """Each part with its name suffix: `-1`, `-2`, ... (zero-padded, so that they sort in order)."""
+    width = len(str(len(parts)))
+    return [(f"-{index:0{width}}", part) for index, part in enumerate(parts, start=1)]
+
+
+def group_size(group: dict[str, Any], indent: int) -> int:
+    """Bytes a rule group takes in an object that holds it as structure (a PrometheusRule's `spec.groups`)."""
+    return structured_size([group], _group_text(group), indent)
+
+
+def structured_size(groups: list[dict[str, Any]], text: str, indent: int) -> int:
+    """Bytes rule groups (written as `text`) take in an object that holds them as structure: as JSON in
+    kubectl's annotation, or as YAML indented `indent` more than in a plain rule file."""
+    as_json = len(json.dumps(groups, ensure_ascii=False, separators=(",", ":")).encode())
+    return max(as_json, len(text.encode()) + indent * text.count("\n"))
+
+
+def object_size(document: dict[str, Any]) -> int:
+    """Bytes an object takes: as JSON in kubectl's annotation, or as its YAML file."""
+    return max(len(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()), len(to_yaml(document)))
 
 
 def _group_text(group: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from futuramon.model import Dashboard, Inhibit, Stack, matcher_parts
 from futuramon.render import alertmanager, kubernetes
 
 PROMETHEUS_RULE = "prometheus-alert-rules"
+RULES_STEM = "alert-rules"  # k8s/prometheus/<stem>.yaml
 ALERTMANAGER_CONFIG = "alertmanager-config"
 TEMPLATES_CONFIGMAP = "alertmanager-notification-templates"
 # kube-prometheus-stack's own Alertmanager config, which the operator adds the AlertmanagerConfig routes to
@@ -22,12 +23,27 @@ BASE_RECEIVER = "null"
 BASE_ROUTE = {"group_by": ["namespace"], "group_wait": "30s", "group_interval": "5m", "repeat_interval": "12h"}
 
 
-def prometheus_rule(stack: Stack, labels: dict[str, str], groups: list[dict[str, Any]]) -> dict[str, Any]:
-    """The rule groups as a PrometheusRule, labelled so that the Prometheus `ruleSelector` picks it up."""
+def prometheus_rules(
+    stack: Stack, labels: dict[str, str], groups: list[dict[str, Any]], text: str
+) -> dict[str, dict[str, Any]]:
+    """The rule groups (whose rule file is `text`) as PrometheusRules, by file stem: one `prometheus-alert-rules`
+    while it fits plain `kubectl apply`'s budget; otherwise groups packed in order, whole, into
+    `prometheus-alert-rules-1`, `-2`, ... Each carries the labels the Prometheus `ruleSelector` selects."""
+    empty = kubernetes.object_size(_prometheus_rule(stack, PROMETHEUS_RULE, labels, []))
+    if empty + kubernetes.structured_size(groups, text, indent=2) <= kubernetes.RULES_BUDGET:
+        return {RULES_STEM: _prometheus_rule(stack, PROMETHEUS_RULE, labels, groups)}
+    parts = kubernetes.pack(groups, lambda group: kubernetes.group_size(group, indent=2), empty)
+    return {
+        f"{RULES_STEM}{suffix}": _prometheus_rule(stack, f"{PROMETHEUS_RULE}{suffix}", labels, part)
+        for suffix, part in kubernetes.numbered(parts)
+    }
+
+
+def _prometheus_rule(stack: Stack, name: str, labels: dict[str, str], groups: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
-        "metadata": _metadata(stack, PROMETHEUS_RULE, {**labels, **stack.environment.rule_labels}),
+        "metadata": _metadata(stack, name, {**labels, **stack.environment.rule_labels}),
         "spec": {"groups": groups},
     }
 

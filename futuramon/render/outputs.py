@@ -21,7 +21,7 @@ RULES = "prometheus/alert-rules.yaml"
 ALERTMANAGER = "alertmanager/alertmanager.yml"
 TEMPLATES = f"alertmanager/{alertmanager.TEMPLATE_FILE}"
 DASHBOARDS = "grafana/dashboards"
-K8S_RULES = "k8s/prometheus/alert-rules.yaml"
+K8S_RULES = "k8s/prometheus/"  # the rules objects: alert-rules.yaml, or alert-rules-1.yaml, -2, ... when split
 K8S_ALERTMANAGER = "k8s/alertmanager/alertmanager-config.yaml"
 K8S_TEMPLATES = "k8s/alertmanager/notification-templates.yaml"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "futuramon"}
@@ -55,7 +55,7 @@ def _manifests(
     files: dict[str, str] = {}
     if target == "configmaps":
         maps = kubernetes.rule_configmaps("prometheus-alert-rules", "alert-rules", groups, rules, namespace, labels)
-        files.update({f"k8s/prometheus/{stem}.yaml": to_yaml(rule_map) for stem, rule_map in maps.items()})
+        files.update({f"{K8S_RULES}{stem}.yaml": to_yaml(rule_map) for stem, rule_map in maps.items()})
         files[K8S_ALERTMANAGER] = to_yaml(
             kubernetes.configmap(
                 "alertmanager-config",
@@ -65,7 +65,8 @@ def _manifests(
             )
         )
     elif target == "prometheus-operator":
-        files[K8S_RULES] = to_yaml(operator.prometheus_rule(stack, labels, groups))
+        rules_objects = operator.prometheus_rules(stack, labels, groups, rules)
+        files.update({f"{K8S_RULES}{stem}.yaml": to_yaml(rule) for stem, rule in rules_objects.items()})
         files[K8S_ALERTMANAGER] = to_yaml(operator.alertmanager_config(stack, labels))
         files[K8S_TEMPLATES] = to_yaml(operator.templates_configmap(stack, labels))
     else:
