@@ -126,9 +126,11 @@ def render(
     """Render the specs into out/ (atomically: all files or none), each environment into out/<environment>/."""
 
     def action() -> int:
-        from futuramon import pipeline, writer
+        from futuramon import pipeline
 
         built = pipeline.build(specs, env)
+        from futuramon import writer  # imported by then, while the specs loaded
+
         files = pipeline.committed(built, out)
         if check and output_format is not Format.text:
             from futuramon import report

@@ -38,9 +38,10 @@ class Ended(Exception):
         self.code, self.note, self.interrupted = code, note, interrupted
 
 
-def run(work: Callable[[Note], T]) -> T:
-    """`work(note)` in a child process; `note(text)` tells the parent what it is doing. Returns what `work`
-    returns, raises what it raises (with its traceback as the cause), or raises `Ended`."""
+def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: None) -> T:
+    """`work(note)` in a child process; `note(text)` tells the parent what it is doing, which runs `meanwhile()`
+    while the child works (both use a core). Returns what `work` returns, raises what it raises (with its
+    traceback as the cause), or raises `Ended`."""
     reading, writing = os.pipe()
     # Ctrl-C and SIGTERM wait until the fork is done: arriving inside it, they would interrupt the interpreter's
     # own at-fork handlers (which print "Exception ignored" and a traceback) instead of this code.
@@ -55,6 +56,7 @@ def run(work: Callable[[Note], T]) -> T:
     outcome: tuple[Any, ...] | None = None
     with os.fdopen(reading, "rb") as stream:
         try:
+            meanwhile()
             while (message := _receive(stream)) is not None:
                 if message[0] == "note":
                     note = message[1]
@@ -66,6 +68,9 @@ def run(work: Callable[[Note], T]) -> T:
             if outcome is None:
                 raise Ended(-signal.SIGINT, note, interrupted=True) from None
             raise outcome[1] from None
+        except BaseException:  # meanwhile() failed: the child's work is not wanted any more
+            _stop(pid)
+            raise
     _, status = os.waitpid(pid, 0)
     if outcome is None:
         raise Ended(os.waitstatus_to_exitcode(status), note)

@@ -16,7 +16,7 @@ import signal
 import sys
 import traceback
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -38,9 +38,10 @@ class _SpecExit(BaseException):
         self.code = code
 
 
-def load(folder: Path) -> list[Stack]:
+def load(folder: Path, meanwhile: Callable[[], object] = lambda: None) -> list[Stack]:
     """Import every `*.py` in `folder` (not those starting with `_`), in name order, and collect:
-    one stack per declared `Environment`, in declaration order (one default environment when none is)."""
+    one stack per declared `Environment`, in declaration order (one default environment when none is).
+    This process runs `meanwhile()` (say, the renderers' imports) while the child loads them, on another core."""
     if not folder.is_dir():
         raise SpecError(f"specs folder {str(folder)!r} does not exist (pass --specs DIR)")
     folder = folder.absolute()
@@ -48,7 +49,7 @@ def load(folder: Path) -> list[Stack]:
     if not files:
         raise SpecError(f"specs folder {str(folder)!r} holds no spec modules (*.py)")
     try:
-        return forked.run(lambda note: _load(folder, files, note))
+        return forked.run(lambda note: _load(folder, files, note), meanwhile)
     except forked.Ended as ended:
         _ended(ended)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from futuramon import loader, writer
+from futuramon import loader
 from futuramon.errors import SpecError
 from futuramon.model import Stack
 
@@ -50,18 +50,26 @@ def one(stacks: list[Stack]) -> Stack:
 
 def build(specs: Path, environment: str | None = None) -> Build:
     """Every environment of the specs rendered, or only the one named."""
-    from futuramon.render import outputs  # the renderers (Grafana's SDK) only when rendering
+    stacks = loader.load(specs, meanwhile=_import_renderers)  # imported while the child loads the specs
+    from futuramon.render import outputs
 
-    stacks = loader.load(specs)
     chosen = _chosen(stacks, environment)
     rendered = [Rendered(s, outputs.render(s), outputs.root(s, stacks)) for s in chosen]
     return Build(rendered, only=len(chosen) < len(stacks))
+
+
+def _import_renderers() -> None:
+    """The renderers (Grafana's SDK, jinja2, YAML) and the writer: only when rendering."""
+    from futuramon import writer  # noqa: F401
+    from futuramon.render import outputs  # noqa: F401
 
 
 def committed(built: Build, out: Path) -> dict[str, str]:
     """What `out` holds once this build is rendered: its files, and with --env the other environments' as they are."""
     if not built.only:
         return built.files
+    from futuramon import writer
+
     return writer.keeping(built.files, out, built.environments[0].root)
 
 

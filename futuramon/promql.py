@@ -13,7 +13,6 @@ from typing import Any
 
 import promql_parser
 
-from futuramon import tools
 from futuramon.errors import FuturamonError
 
 
@@ -102,6 +101,8 @@ def syntax_error(expr: str) -> str | None:
 
 
 def _prometheus_position(expr: str) -> tuple[int, int, str] | None:
+    from futuramon import tools  # only for a bad expression: rendering and listing never start a tool
+
     with tempfile.TemporaryDirectory(prefix="futuramon-promql-") as folder:
         rules = Path(folder) / "expr.yaml"
         rules.write_text(f"groups:\n- name: g\n  rules:\n  - record: r\n    expr: {json.dumps(expr)}\n")

@@ -1,0 +1,43 @@
+"""Start-up: each command imports only what it uses (the timings are the bench's, `python -m bench.run`).
+
+`--help` loads no specs, `list` renders nothing, and only `validate` and `drill` import what only they need
+(schemas, tools, HTTP): counted from `python -X importtime`, in every process the command starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+RENDERERS = {"futuramon.render.outputs", "grafana_foundation_sdk", "jinja2", "futuramon.writer"}
+VALIDATE_AND_DRILL = {"futuramon.validate", "futuramon.checks", "futuramon.crds", "futuramon.tools", "futuramon.drill",
+                      "futuramon.live", "jsonschema", "kubernetes_validate", "http.server", "urllib.request",
+                      "prometheus_client"}  # fmt: skip
+
+
+def _imported(*command: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "futuramon", *command],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_help_loads_no_spec_and_no_model() -> None:
+    imported = _imported("--help")
+    assert imported & {"futuramon.model", "futuramon.loader", "yaml", *RENDERERS, *VALIDATE_AND_DRILL} == set()
+
+
+@pytest.mark.parametrize("what", ["alerts", "environments"])
+def test_list_renders_nothing_and_starts_no_tool(what: str) -> None:
+    imported = _imported("list", what)
+    assert "futuramon.model" in imported  # it did load the specs
+    assert imported & (RENDERERS | VALIDATE_AND_DRILL) == set()
+
+
+def test_render_imports_nothing_only_validate_or_drill_need(tmp_path: object) -> None:
+    imported = _imported("render", "--check")
+    assert RENDERERS - {"futuramon.writer"} <= imported
+    assert imported & VALIDATE_AND_DRILL == set()
