@@ -7,15 +7,11 @@ or a Grafana legend, is left alone). So a staging rule reads the staging namespa
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from futuramon.errors import Place, SpecError
-from futuramon.model import Alert, Dashboard, Environment, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
-
-M = TypeVar("M", bound=Model)
+from futuramon.model import Alert, Dashboard, Environment, Metric, Receiver, Routing, RuleGroup, Settings, Stack, filler
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ def stack(shared: Shared, environment: Environment) -> Stack:
     _check_names(shared, environment)
     settings = shared.settings
     namespace = environment.namespace or settings.namespace
-    fill = _filler(environment.placeholders(namespace))
+    fill = filler(environment.placeholders(namespace))
     routing = environment.routing or shared.routing
     if routing is None:
         raise SpecError(
@@ -98,6 +94,14 @@ def _renamed(dashboard: Dashboard, environment: Environment) -> Dashboard:
 
 
 def _check_names(shared: Shared, environment: Environment) -> None:
+    placeholders = environment.placeholders(environment.namespace or shared.settings.namespace)
+    for group in shared.rule_groups:
+        both = sorted(set(group.keys) & set(placeholders))
+        if both:
+            file, line = group.origin
+            place = Place(file=file, line=line or None, obj=f"RuleGroup {group.name!r}", field="for_each")
+            message = f"stamps out {', '.join(both)}, which environment {environment.name!r} fills in itself"
+            raise SpecError(message + ": name the parameter otherwise", place)
     alerts = sorted(a.name for g in shared.rule_groups for a in g.alerts)
     for field, names in (("overrides", list(environment.overrides)), ("disabled", list(environment.disabled))):
         for name in names:
@@ -114,33 +118,3 @@ def _check_names(shared: Shared, environment: Environment) -> None:
 def _place(environment: Environment, field: str) -> Place:
     file, line = environment.origin
     return Place(file=file, line=line or None, obj=f"Environment {environment.name!r}", field=field)
-
-
-def _filler(values: dict[str, str]) -> Callable[[M], M]:
-    """Replace every `{name}` of `values` in every string of a model (and the models inside it)."""
-    pattern = re.compile(r"(?<!\{)\{(" + "|".join(map(re.escape, values)) + r")\}(?!\})")
-
-    def text(value: str) -> str:
-        return pattern.sub(lambda found: values[found.group(1)], value)
-
-    def any_value(value: Any) -> Any:
-        if isinstance(value, str):
-            return text(value)
-        if isinstance(value, Model):
-            return model(value)
-        if isinstance(value, tuple):
-            return tuple(any_value(v) for v in value)
-        if isinstance(value, dict):
-            return {any_value(k): any_value(v) for k, v in value.items()}
-        return value
-
-    def model(subject: M) -> M:
-        changes = {}
-        for name in type(subject).model_fields:
-            before = getattr(subject, name)
-            after = any_value(before)
-            if after != before:
-                changes[name] = after
-        return subject.model_copy(update=changes) if changes else subject
-
-    return model

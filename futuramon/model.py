@@ -15,10 +15,10 @@ import math
 import re
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, NoReturn, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re2
@@ -272,6 +272,40 @@ def _model_fields(kind: str) -> dict[str, Any]:
     return dict(model.model_fields) if model is not None else {}
 
 
+T = TypeVar("T")
+
+
+def filler(values: dict[str, str]) -> Callable[[T], T]:
+    """Replace every `{name}` of `values` in every string of a value: a model (and the models inside it), a
+    tuple, list or dict of them. `{{name}}` (a Go template or a Grafana legend) is left alone; whatever holds
+    no placeholder stays the very same object."""
+    if not values:
+        return lambda value: value
+    pattern = re.compile(r"(?<!\{)\{(" + "|".join(map(re.escape, values)) + r")\}(?!\})")
+
+    def any_value(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda found: values[found.group(1)], value) if "{" in value else value
+        if isinstance(value, Model):
+            changes = {}
+            for name in type(value).model_fields:
+                before = getattr(value, name)
+                after = any_value(before)
+                if after is not before:
+                    changes[name] = after
+            return value.model_copy(update=changes) if changes else value
+        if isinstance(value, tuple | list):
+            items = [any_value(item) for item in value]
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items)
+        if isinstance(value, dict):
+            pairs = [(any_value(k), any_value(v)) for k, v in value.items()]
+            same = all(k is a and v is b for (k, v), (a, b) in zip(pairs, value.items(), strict=True))
+            return value if same else dict(pairs)
+        return value
+
+    return any_value
+
+
 # --- alerts ---------------------------------------------------------------------
 
 
@@ -376,9 +410,17 @@ class VerbatimRule(Model):
             raise SpecError("a rule is either an `alert` or a `record`", Place(obj="VerbatimRule", field="alert"))
 
 
+_STAMP_VALUE = re.compile(r'[^"\\\n{}]+')
+
+
 class RuleGroup(Model):
     """Rules Prometheus evaluates together, in order: the recordings first (as declared), then the alerts,
-    then the verbatim rules."""
+    then the verbatim rules.
+
+    With `for_each`, the group is declared once and stamped out once per parameter set: in each copy every
+    `{key}` of the set, in the group's name and anywhere in its alerts, reads the set's value, and every alert
+    carries each key as a label (`service="svc0001"`). The alerts keep their names, as Prometheus teams write
+    it: one alertname, told apart by its labels. Each alert is validated, and its PromQL parsed, once."""
 
     name: Text
     interval: Interval | None = None
@@ -386,11 +428,70 @@ class RuleGroup(Model):
     recordings: tuple[Recording, ...] = ()
     alerts: tuple[Alert, ...] = ()
     verbatim: tuple[VerbatimRule, ...] = ()
+    for_each: tuple[dict[LabelName, str], ...] = ()  # e.g. ({"service": "api"}, {"service": "web"})
 
     def model_post_init(self, context: Any, /) -> None:
         if not self.recordings and not self.alerts and not self.verbatim:
             raise SpecError("a rule group needs at least one recording or alert, it has none",
                             Place(obj=f"RuleGroup {self.name!r}", field="alerts"))  # fmt: skip
+        if self.for_each:
+            self._check_stamp()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The parameters it is stamped out over (none for a plain group)."""
+        return tuple(sorted(self.for_each[0])) if self.for_each else ()
+
+    def names(self) -> list[str]:
+        """The name of each group Prometheus evaluates: this one's, or one per parameter set."""
+        return [filler(values)(self.name) for values in self.for_each] if self.for_each else [self.name]
+
+    def stamp(self) -> RuleGroup:
+        """The template a stamped group is: each alert carries a label per parameter, `{key}` as its value."""
+        placeholders = {key: f"{{{key}}}" for key in self.keys}
+        alerts = tuple(a.model_copy(update={"labels": dict(sorted({**a.labels, **placeholders}.items()))})
+                       for a in self.alerts)  # fmt: skip
+        return self.model_copy(update={"alerts": alerts, "for_each": ()})
+
+    def stamped(self) -> tuple[RuleGroup, ...]:
+        """The groups Prometheus evaluates: this one, or one per parameter set with its values filled in."""
+        if not self.for_each:
+            return (self,)
+        template = self.stamp()
+        return tuple(filler(values)(template) for values in self.for_each)
+
+    def _check_stamp(self) -> None:
+        """What a parameter set could break when filled in: the template itself was validated as declared."""
+
+        def refuse(message: str, field: str = "for_each", subject: Model = self, obj: str = "") -> NoReturn:
+            raise SpecError(message, _place(subject, obj or f"RuleGroup {self.name!r}", field))
+
+        keys = self.for_each[0].keys()
+        if self.recordings or self.verbatim:
+            refuse("a group stamped out with for_each holds alerts only: declare its recordings and verbatim "
+                   "rules in a group of their own", "recordings")  # fmt: skip
+        reserved = sorted({"alertname", "severity", "category"} & keys)
+        if reserved:
+            refuse(f"names {', '.join(reserved)}, which futuramon sets from each alert itself")
+        if not any(f"{{{key}}}" in self.name for key in keys):
+            refuse(f"is stamped out once per parameter set, so its name must hold a parameter "
+                   f"({', '.join(f'{{{k}}}' for k in sorted(keys))}) to name each copy", "name")  # fmt: skip
+        for number, values in enumerate(self.for_each, start=1):
+            if values.keys() != keys:
+                refuse(f"parameter set #{number} names {sorted(values)}, the first one {sorted(keys)}: "
+                       "every set names the same parameters")  # fmt: skip
+            for key, value in values.items():
+                if not _STAMP_VALUE.fullmatch(value):
+                    refuse(f"parameter set #{number}: {key}={value!r}: a value is filled into quoted PromQL label "
+                           "values and annotation templates, so it must be non-empty and hold no quote, "
+                           "backslash, brace or line break")  # fmt: skip
+        for alert in self.alerts:
+            obj = f"Alert {alert.name!r}"
+            clash = sorted(keys & alert.labels.keys())
+            if clash:
+                refuse(f"sets {', '.join(clash)}, which its group's for_each sets per copy", "labels", alert, obj)
+            if any(f"{{{key}}}" in alert.panel for key in keys):
+                refuse("names the one panel that shows every copy: it cannot hold a parameter", "panel", alert, obj)
 
 
 # --- routing --------------------------------------------------------------------
@@ -1005,6 +1106,13 @@ class Stack(Model):
     environment: Environment = Environment(name="default")
     dormant: tuple[Alert, ...] = ()  # switched off in this environment: not rendered, but panels draw their thresholds
     _recordings: dict[str, Recording] | None = PrivateAttr(default=None)
+    _stamped: tuple[tuple[RuleGroup, ...], ...] | None = PrivateAttr(default=None)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled (from the loader's process) as declared: stamped groups stay templates, expanded on first use."""
+        state = super().__getstate__()
+        state["__pydantic_private__"] = {**state["__pydantic_private__"], "_stamped": None}
+        return state
 
     def metric_types(self) -> dict[str, str]:
         """Every series name the catalog knows → counter or gauge; a recorded series is a gauge."""
@@ -1053,12 +1161,35 @@ class Stack(Model):
         return [recording for record, recording in by_name.items() if record in needed]
 
     @property
+    def groups(self) -> list[RuleGroup]:
+        """The rule groups Prometheus evaluates: a group with `for_each` once per parameter set (built on first
+        use; rendering works from the templates and never needs them)."""
+        return [group for stamped in self._groups_stamped() for group in stamped]
+
+    def _groups_stamped(self) -> tuple[tuple[RuleGroup, ...], ...]:
+        if self._stamped is None:
+            self._stamped = tuple(group.stamped() for group in self.rule_groups)
+        return self._stamped
+
+    @property
     def alerts(self) -> list[Alert]:
+        """Every alert Prometheus evaluates: a stamped one once per parameter set, its values filled in."""
+        return [alert for group in self.groups for alert in group.alerts]
+
+    @property
+    def declared_alerts(self) -> list[Alert]:
+        """Every alert once, as declared (a stamped one with its `{key}` placeholders): names are unique here."""
         return [alert for group in self.rule_groups for alert in group.alerts]
 
+    def representatives(self) -> list[tuple[RuleGroup, Alert]]:
+        """Every declared alert once, with its group: a stamped one as its first parameter set's copy, whose test
+        cases stand for every copy (copies differ only in label values)."""
+        return [(stamped[0], alert) for stamped in self._groups_stamped() for alert in stamped[0].alerts]
+
     def alert(self, name: str) -> Alert:
-        """An alert by name, also one switched off in this environment (a panel may still draw its threshold)."""
-        return next(a for a in [*self.alerts, *self.dormant] if a.name == name)
+        """An alert by name, as declared, also one switched off in this environment (a panel may still draw its
+        threshold)."""
+        return next(a for a in [*self.declared_alerts, *self.dormant] if a.name == name)
 
     def panel_of(self, alert: Alert) -> tuple[Dashboard, Panel]:
         """The dashboard and the panel that show an alert's signal."""
@@ -1073,9 +1204,9 @@ class Stack(Model):
         self._check_references()
 
     def _check_unique(self) -> None:
-        _unique("RuleGroup", "name", [(g.name, g) for g in self.rule_groups])
+        _unique("RuleGroup", "name", [(name, g) for g in self.rule_groups for name in g.names()])
         _unique("Recording", "record", [(r.record, r) for group in self.rule_groups for r in group.recordings])
-        _unique("Alert", "name", [(a.name, a) for a in self.alerts])
+        _unique("Alert", "name", [(a.name, a) for a in self.declared_alerts])
         _unique("Receiver", "name", [(r.name, r) for r in self.receivers])
         _unique("Dashboard", "uid", [(d.uid, d) for d in self.dashboards])
         for dashboard in self.dashboards:
@@ -1122,8 +1253,8 @@ class Stack(Model):
         settings = self.settings
         receivers = sorted(r.name for r in self.receivers)
         panels = {p.title: p for d in self.dashboards for p in d.panels}
-        alerts = sorted(a.name for a in [*self.alerts, *self.dormant])
-        for alert in self.alerts:
+        alerts = sorted(a.name for a in [*self.declared_alerts, *self.dormant])
+        for alert in self.declared_alerts:
             obj = f"Alert {alert.name!r}"
             _one_of(alert.severity, settings.severities, alert, obj, "severity")
             _one_of(alert.category, settings.categories, alert, obj, "category")
@@ -1164,7 +1295,8 @@ class Stack(Model):
 
         Only the labels an alert fixes itself (alertname, severity, category, its `labels`) are checked; a
         matcher on a label that comes from the series (service, cluster...) could match anything."""
-        fixed = [{"alertname": a.name, "severity": a.severity, "category": a.category, **a.labels} for a in self.alerts]
+        fixed = [{"alertname": a.name, "severity": a.severity, "category": a.category, **a.labels}
+                 for a in self.declared_alerts]  # fmt: skip
 
         def reaches(matchers: Iterable[str]) -> bool:
             parts = [(m, matcher_parts(m)[0]) for m in matchers]

@@ -41,7 +41,7 @@ def _parts(files: dict[str, str], count: int) -> dict[str, dict[str, Any]]:
 
 
 def test_many_services_split_into_configmaps_that_kubectl_apply_accepts(tmp_path: Path) -> None:
-    files = build(generate(SPECS, tmp_path / "specs", 40, tests=False)).files
+    files = build(generate(SPECS, tmp_path / "specs", 36, tests=False)).files
     maps = _parts(files, 2)
     keys = [key for m in maps.values() for key in m["data"]]
     assert keys == ["alert-rules-1.yaml", "alert-rules-2.yaml"]  # distinct: one folder of rule files holds both

@@ -8,6 +8,7 @@ searched, PyYAML's emitter called and promtool started.
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from bench.scale import generate
-from futuramon import promql, templates, tools
+from futuramon import forked, promql, templates, tools
 from futuramon.checks.base import Context
 from futuramon.checks.behaviour import alert_tests
 from futuramon.loader import load
@@ -57,11 +58,39 @@ def test_each_expression_is_parsed_once(specs: Path, monkeypatch: pytest.MonkeyP
     assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
 
 
+def test_a_stamped_alert_is_validated_and_parsed_once_however_many_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading and rendering 2 or 300 services validates each declared alert once and parses as often."""
+    work = {}
+    for services in (2, 300):
+        specs = generate(SPECS, tmp_path / f"scale{services}", services, tests=True)
+        promql.parse.cache_clear()
+        with monkeypatch.context() as patched:
+            parsed = _counting(patched, promql.promql_parser, "parse")
+            validated = _counting(patched, Alert, "model_post_init")
+            files = render(_loaded_here(specs, patched))
+        assert files["prometheus/alert-rules.yaml"].count("- alert: ") == services * 15
+        work[services] = (validated[None], parsed[None])
+    assert work[2] == work[300] and work[2][0] == 30, work  # the 15 FuturaTickets alerts, and 15 templates of them
+
+
+def _loaded_here(specs: Path, monkeypatch: pytest.MonkeyPatch) -> Stack:
+    """The stack loaded in this process (not in the loader's fork), so that the counters see the work."""
+    monkeypatch.setattr(os, "_exit", os._exit)  # the loader replaces it in its process: restored after
+    monkeypatch.setattr(forked, "run", lambda work: work(lambda note: None))
+    try:
+        return load(specs)[0]
+    finally:
+        for name in [n for n in sys.modules if n.split(".")[0] == specs.name]:
+            del sys.modules[name]
+
+
 def test_the_runbook_template_is_compiled_once(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     templates._environment.cache_clear()
     compiled = _counting(monkeypatch, SandboxedEnvironment, "compile", key=lambda env, source, name=None, *_: name)
     files = render(load(specs)[0])
-    assert sum(name.startswith("runbooks/") for name in files) == SERVICES * 15
+    assert sum(name.startswith("runbooks/") for name in files) == 15  # one page per declared alert
     assert compiled["runbooks/alert.md.j2"] == 1
 
 
@@ -71,7 +100,7 @@ def test_no_group_is_searched_and_no_alert_compared(specs: Path, monkeypatch: py
     compared = _counting(monkeypatch, Alert, "__eq__")
     suites = promtool_tests.suites(stack)
     render(stack)
-    assert len(suites) == SERVICES * 15
+    assert len(suites) == 15  # a stamped alert's cases run once, against its first copy
     assert searched[None] == 0 and compared[None] == 0
 
 

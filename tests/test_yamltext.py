@@ -7,7 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from futuramon.render.yamltext import _pyyaml, to_yaml
+from futuramon.model import filler
+from futuramon.render.yamltext import _pyyaml, stamped, to_yaml
 
 # Characters that steer PyYAML's choice of style: indicators, quotes, spaces, line breaks, controls, unicode.
 _ALPHABET = st.sampled_from(list("ab01-?:#,[]{}&*!|>'\"%@` \n\t\r.~=<+\\/é→\u2028\x85\ufeff"))
@@ -35,3 +36,23 @@ def test_rules_of_many_alerts_are_written_without_pyyaml(rendered: Any) -> None:
     data = {"groups": [{"name": "g", "rules": [{"alert": "A", "expr": 'sum(rate(x{a="b"}[5m])) > 1',
                                                 "labels": {}, "annotations": {"d": "line\nnext\n"}}]}]}  # fmt: skip
     assert yamltext._fast(data) == _pyyaml(data)
+
+
+# Strings of a stamped template: the alphabet above and placeholders; values that read as other types, or hold
+# characters that steer PyYAML's style, beside plain ones.
+_PLACEHOLDER = st.sampled_from(["{service}", "{team}"])
+_TEMPLATE_TEXT = st.lists(_PLACEHOLDER | _TEXT, max_size=4).map("".join)
+_TEMPLATE = st.recursive(
+    _TEMPLATE_TEXT | st.integers(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=10,
+)
+_VALUE = st.sampled_from(["api", "svc0001", "web-2", "a.b/c", "123", "true", "yes", "1e3", "2024-01-01", "0x1f",
+                          "null", "a b", "x: y", "#1", "-", "é", "Zq"])  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_TEXT, _TEMPLATE, min_size=1, max_size=3), st.lists(st.tuples(_VALUE, _VALUE), max_size=4))
+def test_a_stamped_template_is_written_as_each_filled_copy(template: dict[str, Any], values: list[Any]) -> None:
+    rows = [{"service": service, "team": team} for service, team in values]
+    assert stamped(template, rows) == [to_yaml(filler(row)(template), header=False) for row in rows]

@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from futuramon.render.yamltext import HEADER, to_yaml
+from futuramon.render.prometheus import rule_file
+from futuramon.render.yamltext import to_yaml
 
 # `kubectl apply` keeps the whole object, as JSON, in its last-applied annotation, which must stay under
 # 256 KiB (Kubernetes itself refuses objects over 1 MiB). Rules are packed into objects (ConfigMaps,
@@ -26,16 +27,17 @@ def configmap(name: str, namespace: str, labels: dict[str, str], data: dict[str,
 
 
 def rule_configmaps(
-    name: str, key: str, groups: list[dict[str, Any]], text: str, namespace: str, labels: dict[str, str]
+    name: str, key: str, groups: list[str], text: str, namespace: str, labels: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
-    """The rule file `text` (of these `groups`) as ConfigMaps, by file stem: one ConfigMap `name` with the
-    one key `key`.yaml while it fits the budget; otherwise rule groups packed in order, whole, into
-    `name`-1, `name`-2, ... with keys `key`-1.yaml, ... (mount them all into one folder of rule files)."""
+    """The rule file `text` (of these `groups`, as `prometheus.group_texts` writes them) as ConfigMaps, by file
+    stem: one ConfigMap `name` with the one key `key`.yaml while it fits the budget; otherwise rule groups packed
+    in order, whole, into `name`-1, `name`-2, ... with keys `key`-1.yaml, ... (mount them all into one folder of
+    rule files)."""
     if _size(text) <= RULES_BUDGET:
         return {key: configmap(name, namespace, labels, {f"{key}.yaml": text})}
-    parts = pack([_group_text(group) for group in groups], _size, _size(_rule_file([])))
+    parts = pack(groups, _size, _size(rule_file([])))
     return {
-        f"{key}{suffix}": configmap(f"{name}{suffix}", namespace, labels, {f"{key}{suffix}.yaml": _rule_file(part)})
+        f"{key}{suffix}": configmap(f"{name}{suffix}", namespace, labels, {f"{key}{suffix}.yaml": rule_file(part)})
         for suffix, part in numbered(parts)
     }
 
@@ -81,11 +83,6 @@ def object_size(document: dict[str, Any]) -> int:
 def _group_text(group: dict[str, Any]) -> str:
     """One group as the item it is in a rule file's `groups:` list (each group is written once)."""
     return to_yaml({"groups": [group]}, header=False).removeprefix("groups:\n")
-
-
-def _rule_file(groups: list[str]) -> str:
-    """A rule file of groups already written: the same text as writing them together."""
-    return HEADER + "groups:\n" + "".join(groups) if groups else to_yaml({"groups": []})
 
 
 def _size(text: str) -> int:

@@ -11,8 +11,6 @@ a Kubernetes object, so `kubectl apply -f k8s/ --recursive` deploys it all):
 
 from __future__ import annotations
 
-from typing import Any
-
 from futuramon.model import Dashboard, Stack
 from futuramon.render import alertmanager, deployed, grafana, kubernetes, operator, prometheus, ruler, runbooks
 from futuramon.render.yamltext import to_json, to_yaml
@@ -34,21 +32,20 @@ def root(stack: Stack, stacks: list[Stack]) -> str:
 
 
 def render(stack: Stack) -> dict[str, str]:
-    groups = prometheus.rule_groups(stack)
-    rules = to_yaml(groups)
+    groups = prometheus.group_texts(stack)
+    rules = prometheus.rule_file(groups)
     message_templates = alertmanager.message_templates()
     files = {RULES: rules, ALERTMANAGER: to_yaml(deployed.alertmanager_config(stack)), TEMPLATES: message_templates}
     dashboards = {d.uid: to_json(grafana.dashboard_json(stack, d)) for d in stack.dashboards}
     files.update({f"{DASHBOARDS}/{uid}.json": text for uid, text in dashboards.items()})
-    files.update(_manifests(stack, rules, files[ALERTMANAGER], groups["groups"], dashboards))
-    for alert in stack.alerts:
-        files[f"runbooks/{alert.name}.md"] = runbooks.runbook(stack, alert)
+    files.update(_manifests(stack, rules, files[ALERTMANAGER], groups, dashboards))
+    for group in stack.rule_groups:  # one page per declared alert: the copies of a stamped one share it
+        for alert in (group.stamp() if group.for_each else group).alerts:
+            files[f"runbooks/{alert.name}.md"] = runbooks.runbook(stack, alert, group.for_each)
     return dict(sorted(files.items()))
 
 
-def _manifests(
-    stack: Stack, rules: str, config: str, groups: list[dict[str, Any]], dashboards: dict[str, str]
-) -> dict[str, str]:
+def _manifests(stack: Stack, rules: str, config: str, groups: list[str], dashboards: dict[str, str]) -> dict[str, str]:
     labels = {**stack.settings.labels, **MANAGED_BY}
     namespace = stack.settings.namespace
     target = stack.environment.target
@@ -65,12 +62,13 @@ def _manifests(
             )
         )
     elif target == "prometheus-operator":
-        rules_objects = operator.prometheus_rules(stack, labels, groups, rules)
+        dicts = prometheus.rule_groups(stack)["groups"]
+        rules_objects = operator.prometheus_rules(stack, labels, dicts, rules)
         files.update({f"{K8S_RULES}{stem}.yaml": to_yaml(rule) for stem, rule in rules_objects.items()})
         files[K8S_ALERTMANAGER] = to_yaml(operator.alertmanager_config(stack, labels))
         files[K8S_TEMPLATES] = to_yaml(operator.templates_configmap(stack, labels))
     else:
-        files[ruler.rules_path(stack)] = to_yaml(ruler.rule_namespace(stack, groups))
+        files[ruler.rules_path(stack)] = to_yaml(ruler.rule_namespace(stack, prometheus.rule_groups(stack)["groups"]))
     for dashboard in stack.dashboards:
         text = dashboards[dashboard.uid]
         if target == "prometheus-operator" and stack.environment.grafana_instance:

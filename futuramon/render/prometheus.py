@@ -6,12 +6,29 @@ from typing import Any
 
 from futuramon.model import Alert, Recording, RuleGroup, Stack, VerbatimRule
 from futuramon.render.text import alert_annotations, alert_labels
+from futuramon.render.yamltext import HEADER, stamped, to_yaml
 
 
 def rule_groups(stack: Stack) -> dict[str, Any]:
-    return {
-        "groups": [_group(stack, group, group.recordings, group.alerts, group.verbatim) for group in stack.rule_groups]
-    }
+    """Every group Prometheus evaluates as data (a stamped group once per parameter set)."""
+    return {"groups": [_group(stack, group, group.recordings, group.alerts, group.verbatim) for group in stack.groups]}
+
+
+def group_texts(stack: Stack) -> list[str]:
+    """Every group Prometheus evaluates as YAML text, each the item it is in a rule file's `groups:` list. A
+    stamped group is written once, as its template, and filled in per parameter set."""
+    texts: list[str] = []
+    for group in stack.rule_groups:
+        template = group.stamp() if group.for_each else group
+        data = {"groups": [_group(stack, template, template.recordings, template.alerts, template.verbatim)]}
+        written = stamped(data, group.for_each) if group.for_each else [to_yaml(data, header=False)]
+        texts.extend(text.removeprefix("groups:\n") for text in written)
+    return texts
+
+
+def rule_file(texts: list[str]) -> str:
+    """A rule file of groups already written (`group_texts`): the same text as writing them together."""
+    return HEADER + "groups:\n" + "".join(texts) if texts else to_yaml({"groups": []})
 
 
 def rule_alone(stack: Stack, group: RuleGroup, alert: Alert) -> dict[str, Any]:
@@ -22,7 +39,7 @@ def rule_alone(stack: Stack, group: RuleGroup, alert: Alert) -> dict[str, Any]:
 
 def group_of(stack: Stack, alert: Alert) -> RuleGroup:
     """The group that holds this very alert (by identity: comparing models field by field is slow)."""
-    return next(g for g in stack.rule_groups if any(a is alert for a in g.alerts))
+    return next(g for g in stack.groups if any(a is alert for a in g.alerts))
 
 
 def _group(

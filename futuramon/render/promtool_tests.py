@@ -36,8 +36,9 @@ class Suite:
 
 
 def suites(stack: Stack) -> list[Suite]:
+    """A suite per declared alert with cases: a stamped alert's run against its first copy."""
     return [_suite(stack, group, alert, [_case(stack, alert, case) for case in alert.tests])
-            for group in stack.rule_groups for alert in group.alerts if alert.tests]  # fmt: skip
+            for group, alert in stack.representatives() if alert.tests]  # fmt: skip
 
 
 def timeline(stack: Stack, alert: Alert, case: AlertCase) -> Suite:
