@@ -78,7 +78,7 @@ def test_a_stamped_alert_is_validated_and_parsed_once_however_many_copies(
 def _loaded_here(specs: Path, monkeypatch: pytest.MonkeyPatch) -> Stack:
     """The stack loaded in this process (not in the loader's fork), so that the counters see the work."""
     monkeypatch.setattr(os, "_exit", os._exit)  # the loader replaces it in its process: restored after
-    monkeypatch.setattr(forked, "run", lambda work: work(lambda note: None))
+    monkeypatch.setattr(forked, "run", lambda work, *meanwhile: work(lambda note: None))
     try:
         return load(specs)[0]
     finally:
