@@ -56,7 +56,9 @@ def _template(base: _Alert) -> _Alert:
     tests = []
     if {tests}:
         for case in data["tests"]:
-            labels = {{k: ("{{service}}" if k == "service" else v) for k, v in case["labels"].items()}}
+            labels = case["labels"]  # None: worked out from the stamped series
+            if labels is not None:
+                labels = {{k: ("{{service}}" if k == "service" else v) for k, v in labels.items()}}
             series = [{{"selector": _series(s["selector"]), "values": s["values"]}} for s in case["series"]]
             tests.append({{**case, "labels": labels, "series": series}})
     signal = _filter(_INLINED.get(base.signal, base.signal))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from futuramon.cases import counter, fires, gauge, histogram, quiet, series
 from futuramon.model import (
     Alert,
     AlertCase,
@@ -86,10 +87,14 @@ __all__ = [
     "VerbatimRule",
     "Webhook",
     "alert",
+    "counter",
     "fires",
+    "gauge",
+    "histogram",
     "quiet",
     "route",
     "runbook",
+    "series",
     "signal_panel",
     "step",
 ]  # fmt: skip
@@ -117,24 +122,6 @@ def alert(
     return Alert(name=name, signal=signal, op=op, threshold=threshold, for_=for_, keep_firing_for=keep_firing_for,
                  severity=severity, category=category, summary=summary, description=description, runbook=runbook,
                  panel=panel, unit=unit, labels=labels or {}, tests=tests)  # fmt: skip
-
-
-def fires(name: str, at: str, series: dict[str, str], **labels: str) -> AlertCase:
-    """A test case: with these series, the alert is firing at `at` (with these labels)."""
-    return AlertCase(
-        name=name,
-        at=at,
-        fires=True,
-        labels=labels,
-        series=tuple(Series(selector=k, values=v) for k, v in series.items()),
-    )
-
-
-def quiet(name: str, at: str, series: dict[str, str]) -> AlertCase:
-    """A test case: with these series, the alert is not firing at `at`."""
-    return AlertCase(
-        name=name, at=at, fires=False, series=tuple(Series(selector=k, values=v) for k, v in series.items())
-    )
 
 
 def step(say: str, run: str = "") -> Command:

@@ -317,13 +317,25 @@ class Series(Model):
 
 
 class AlertCase(Model):
-    """A behavioural test of one alert, run by `promtool test rules`."""
+    """A behavioural test of one alert, run by `promtool test rules`.
 
-    name: Text
+    A firing case may leave out its name, its `at` (then: the first minute it fires) and its labels (then: the
+    labels of the series that fires), all worked out from its series; futuramon derives from it a case quiet
+    one minute before the alert fires (`hold`) and one just on the quiet side of the threshold (`below`)."""
+
+    name: Text | None = None
     series: tuple[Series, ...] = Field(min_length=1)
-    at: Duration
+    at: Duration | None = None
     fires: bool
-    labels: Labels = {}  # labels the firing alert must carry, besides the alert's own
+    labels: Labels | None = None  # labels the firing alert must carry, besides the alert's own
+    hold: bool = True  # derive "quiet before its `for` has passed" (firing cases only)
+    below: bool = True  # derive "quiet just below the threshold" (firing cases only)
+
+    def model_post_init(self, context: Any, /) -> None:
+        missing = [field for field in ("name", "at") if getattr(self, field) is None]
+        if not self.fires and missing:
+            raise SpecError(f"a quiet case states its {' and '.join(missing)}",
+                            Place(obj="AlertCase", field=missing[0]))  # fmt: skip
 
 
 class Command(Model):
@@ -381,6 +393,16 @@ class Alert(Model):
 def number(value: float) -> str:
     """A threshold as PromQL writes it: 10, 0.9, 1e-06."""
     return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+
+
+_UNIT_SUFFIX = {"s": "s", "reqps": " req/s", "cps": "/s", "ops": " ops/s", "bytes": " B", "percent": "%"}
+
+
+def reading(value: float, unit: str) -> str:
+    """A value in a Grafana unit as a person reads it: 90%, 2s, 10 req/s."""
+    if unit == "percentunit":
+        return f"{number(round(value * 100, 6))}%"
+    return number(value) + _UNIT_SUFFIX.get(unit, "")
 
 
 class Recording(Model):

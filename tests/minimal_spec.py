@@ -7,7 +7,7 @@ from futuramon.render.outputs import render
 
 MINIMAL = """\
 from futuramon.dsl import (Dashboard, Discord, Grid, Inhibit, InhibitCase, Metric, Panel, Query, Receiver, RouteCase,
-                           RuleGroup, Routing, Settings, Slack, alert, fires, quiet, route, runbook, step)
+                           RuleGroup, Routing, Settings, Slack, alert, fires, gauge, quiet, route, runbook, step)
 
 SETTINGS = Settings(namespace="shop", runbook_base_url="https://runbooks.example.com",
                     grafana_url="https://grafana.example.com", categories=("platform",))
@@ -17,8 +17,8 @@ BOOK = runbook("Something is wrong.", [step("Look", "kubectl get pods")], ["Fix 
 APIDOWN = alert("ApiDown", signal="sum by (service) (up)", op="==", threshold=0, for_="5m",
                 severity="critical", category="platform", panel="Up", summary="API is down",
                 description="{{ $labels.service }} is down", runbook=BOOK,
-                tests=(fires("down", "10m", {'up{service="api"}': "0x20"}, service="api"),
-                       quiet("up", "10m", {'up{service="api"}': "1x20"})))
+                tests=(fires(gauge("up", {"service": "api"}, value=0), below=False),
+                       quiet("up", gauge("up", {"service": "api"}, value=1), at="10m")))
 SLOW = alert("Slow", signal="max by (service) (latency_seconds)", op=">", threshold=2, for_="10m",
              severity="warning", category="platform", panel="Up", summary="Slow", description="slow", runbook=BOOK)
 GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))

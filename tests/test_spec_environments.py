@@ -19,8 +19,8 @@ GONE = """GONE = alert("Gone", signal="max by (service) (latency_seconds)", op="
 GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW, GONE))"""
 TWO = (
     MINIMAL.replace('signal="sum by (service) (up)"', 'signal=\'sum by (service) (up{namespace="{namespace}"})\'')
-    .replace("{'up{service=\"api\"}': \"0x20\"}, service=\"api\")",
-             "{'up{namespace=\"{namespace}\", service=\"api\"}': \"0x20\"}, service=\"api\")")
+    .replace('gauge("up", {"service": "api"}, value=0)',
+             'gauge("up", {"namespace": "{namespace}", "service": "api"}, value=0)')
     .replace('Query(expr="sum(up)")', 'Query(expr="sum(up)", legend="{{namespace}}")')
     .replace('runbook("Something is wrong."', 'runbook("Something is wrong in {namespace} ({environment})."')
     .replace("GROUP = RuleGroup(name=\"shop\", alerts=(APIDOWN, SLOW))", GONE)
@@ -144,5 +144,5 @@ def test_list_and_validate_per_environment(cli: Cli, tmp_path: Path) -> None:
     assert code == 0, stdout
     code, stdout, _ = cli("validate", "--env", "test", "--skip", "drift", "--skip", "panel-signal", "--specs", specs)
     assert code == 1, "the override broke the alert's case, and the operator needs the namespace on the route case"
-    assert "alert ApiDown: case 'down' expected the alert fires at 10m" in stdout
+    assert "alert ApiDown: case 'at 0' expected the alert fires at 60m" in stdout
     assert "labels {'severity': 'warning'} should reach chat, reached null (route-tests)" in stdout

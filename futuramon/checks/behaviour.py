@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from futuramon import tools
+from futuramon import cases, tools
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.model import RouteCase, moment
 from futuramon.render import deployed, outputs, promtool_tests
@@ -50,7 +50,7 @@ def _suite_findings(
     failed = _failures(result.output) if failed is None else failed
     alert = suite.alert
     found = False
-    for case in alert.tests:
+    for case in cases.expanded(ctx.stack, alert):
         report = failed.get(promtool_tests.case_name(alert, case))
         if report is not None:
             found = True
@@ -66,9 +66,11 @@ def _failures(output: str) -> dict[str | None, str]:
     blocks = re.split(r"\n\s*FAILED:\n", "\n" + output)[1:]
     failures: dict[str | None, str] = {}
     for block in blocks:
-        found = re.search(r"name: (.*?),\n", block)
-        failures[found.group(1) if found else None] = block.strip()
-    return failures
+        for part in re.split(r"\n(?=\s*name: )", block):  # a block holds every failed case of one file
+            found = re.match(r"\s*name: (.*?),\n", part)
+            name = found.group(1) if found else None
+            failures[name] = f"{failures[name]}\n{part.strip()}" if name in failures else part.strip()
+    return {name: report for name, report in failures.items() if report}
 
 
 def route_tests(ctx: Context) -> Iterator[Finding]:
@@ -105,7 +107,7 @@ def alert_cases(ctx: Context) -> Iterator[Finding]:
     """An alert is proven only by a case in which it fires and one in which it stays quiet."""
     for alert in ctx.stack.alerts:
         missing = [kind for kind, fires in (("firing", True), ("quiet", False))
-                   if not any(case.fires == fires for case in alert.tests)]  # fmt: skip
+                   if not any(case.fires == fires for case in cases.expanded(ctx.stack, alert))]  # fmt: skip
         if missing:
             yield Finding(ctx.where(alert), f"alert {alert.name} has no {' and no '.join(missing)} test case: "
                                             "declare fires(...) and quiet(...) cases in its tests")  # fmt: skip

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from futuramon import tools
+from futuramon import cases, tools
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import Alert
+from futuramon.model import Alert, Stack
 from futuramon.render import deployed, outputs, ruler
 from futuramon.render.text import alert_labels
 from futuramon.render.yamltext import to_yaml
@@ -72,9 +72,9 @@ def vmalert_dry_run(ctx: Context) -> Iterator[Finding]:
             yield Finding((ctx.shown(name), 0), f"vmalert -dryRun failed:\n{result.output}")
 
 
-def proven_labels(alert: Alert) -> dict[str, str]:
+def proven_labels(stack: Stack, alert: Alert) -> dict[str, str]:
     """The labels the alert fires with: its firing case's (which promtool proves) and its own."""
-    case = next((c for c in alert.tests if c.fires), None)
+    case = next((c for c in cases.expanded(stack, alert) if c.fires), None)
     return {"alertname": alert.name, **(case.labels if case else {}), **alert_labels(alert)}
 
 
@@ -83,7 +83,7 @@ def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
     config = ctx.workdir / outputs.ALERTMANAGER
 
     def route(alert: Alert) -> tuple[Alert, dict[str, str], list[str], tools.Result]:
-        labels = proven_labels(alert)
+        labels = proven_labels(stack, alert)
         intended = [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
         return alert, labels, intended, tools.route(config, labels)
 

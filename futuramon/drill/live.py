@@ -21,7 +21,7 @@ SLACK_SECONDS = 5.0  # real seconds past the case's `at` that Prometheus gets to
 
 
 def live(stack: Stack, alert: Alert, folder: Path, routes: Path) -> Drill:
-    case = firing_case(alert)
+    case = firing_case(stack, alert)
     proof = prove(stack, alert, case, folder / "proof")  # series that cannot fire need no Prometheus
     if proof.problem:
         return Drill(alert.name, "live", problems=[proof.problem])

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from futuramon import tools
+from futuramon import cases, tools
+from futuramon.cases import Proven
 from futuramon.errors import Place, SpecError
-from futuramon.model import Alert, AlertCase, Stack, duration_seconds
+from futuramon.model import Alert, Stack, duration_seconds
 from futuramon.render import promtool_tests
 from futuramon.render.yamltext import to_yaml
 
@@ -28,8 +29,8 @@ class Proof:
     problem: str = ""  # why the case proves nothing: it did not fire at its `at`, its series do not parse
 
 
-def firing_case(alert: Alert) -> AlertCase:
-    case = next((c for c in alert.tests if c.fires), None)
+def firing_case(stack: Stack, alert: Alert) -> Proven:
+    case = next((c for c in cases.expanded(stack, alert) if c.fires), None)
     if case is None:
         file, line = alert.origin
         raise SpecError("a drill needs a test case in which the alert fires (fires(...) in its tests)",
@@ -37,7 +38,7 @@ def firing_case(alert: Alert) -> AlertCase:
     return case
 
 
-def prove(stack: Stack, alert: Alert, case: AlertCase, folder: Path) -> Proof:
+def prove(stack: Stack, alert: Alert, case: Proven, folder: Path) -> Proof:
     """Run the case through `promtool test rules`, expecting quiet at every minute up to its `at`: the minutes
     that fail are those at which the alert fires."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from futuramon.render.text import alert_labels
 
 
 def simulated(stack: Stack, alert: Alert, folder: Path, routes: Path, capture: Capture, am: Server) -> Drill:
-    case = firing_case(alert)
+    case = firing_case(stack, alert)
     proof = prove(stack, alert, case, folder / alert.name)
     if proof.problem:
         return Drill(alert.name, "simulated", problems=[proof.problem])
@@ -47,9 +47,9 @@ def simulated(stack: Stack, alert: Alert, folder: Path, routes: Path, capture: C
     return result
 
 
-def firing_labels(alert: Alert) -> dict[str, str]:
+def firing_labels(stack: Stack, alert: Alert) -> dict[str, str]:
     """The labels an alert fires with in its firing case, as the case declares them."""
-    return {"alertname": alert.name, **firing_case(alert).labels, **alert_labels(alert)}
+    return {"alertname": alert.name, **firing_case(stack, alert).labels, **alert_labels(alert)}
 
 
 def _inhibition_targets(stack: Stack, alert: Alert, source: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -61,7 +61,7 @@ def _inhibition_targets(stack: Stack, alert: Alert, source: dict[str, str]) -> d
         for other in stack.alerts:
             if other.name == alert.name or not any(c.fires for c in other.tests):
                 continue
-            labels = firing_labels(other)
+            labels = firing_labels(stack, other)
             labels.update({k: source[k] for k in rule.equal if k in source and k in labels})
             if all(matches(m, labels) for m in rule.target):
                 targets[other.name] = labels

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from futuramon import cases
+from futuramon.cases import Proven
 from futuramon.model import Alert, AlertCase, RuleGroup, Stack, duration_seconds
 from futuramon.render import prometheus
 from futuramon.render.text import alert_annotations, alert_labels
@@ -37,11 +39,11 @@ class Suite:
 
 def suites(stack: Stack) -> list[Suite]:
     """A suite per declared alert with cases: a stamped alert's run against its first copy."""
-    return [_suite(stack, group, alert, [_case(stack, alert, case) for case in alert.tests])
+    return [_suite(stack, group, alert, [_case(stack, alert, case) for case in cases.expanded(stack, alert)])
             for group, alert in stack.representatives() if alert.tests]  # fmt: skip
 
 
-def timeline(stack: Stack, alert: Alert, case: AlertCase) -> Suite:
+def timeline(stack: Stack, alert: Alert, case: Proven) -> Suite:
     """One case, expected quiet at every minute up to its `at`, with the rule's full annotations: every minute
     at which the alert fires is reported as failing, with the labels and expanded annotations promtool got."""
     minutes = int(duration_seconds(case.at) // 60)
@@ -71,7 +73,7 @@ def _tests(alert: Alert, tests: list[dict[str, Any]]) -> dict[str, Any]:
     return {"rule_files": [_rules_file(alert)], "evaluation_interval": "1m", "tests": tests}
 
 
-def _case(stack: Stack, alert: Alert, case: AlertCase, times: list[str] | None = None, expect_firing: bool = True
+def _case(stack: Stack, alert: Alert, case: Proven, times: list[str] | None = None, expect_firing: bool = True
           ) -> dict[str, Any]:  # fmt: skip
     expected = []
     if case.fires and expect_firing:

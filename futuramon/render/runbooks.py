@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from futuramon import templates
+from futuramon import cases, templates
 from futuramon.model import Alert, Stack, matcher_parts
 from futuramon.render.text import alert_annotations, alert_labels, fill
 
@@ -15,7 +15,7 @@ def runbook(stack: Stack, alert: Alert, for_each: tuple[dict[str, str], ...] = (
     book = alert.runbook
     return templates.render(
         "runbooks/alert.md.j2",
-        alert=_page_values(alert),
+        alert=_page_values(stack, alert),
         recordings=stack.recordings_read_by(alert.signal),
         symptom=fill(book.symptom, stack, alert),
         investigation=[(fill(c.say, stack, alert), fill(c.run, stack, alert)) for c in book.investigation],
@@ -52,7 +52,7 @@ def _set(values: dict[str, str]) -> str:
     return ", ".join(f"{key}={value}" for key, value in sorted(values.items()))
 
 
-def _page_values(alert: Alert) -> dict[str, Any]:
+def _page_values(stack: Stack, alert: Alert) -> dict[str, Any]:
     """What the page shows of the alert, as plain values: the sandbox checks every attribute it reads of an
     object, not the keys of a dict (15,000 pages read 250,000 of them)."""
     return {
@@ -62,5 +62,5 @@ def _page_values(alert: Alert) -> dict[str, Any]:
         "expr": alert.expr,
         "for_": alert.for_,
         "panel": alert.panel,
-        "tests": [{"name": case.name, "at": case.at, "fires": case.fires} for case in alert.tests],
+        "tests": [{"name": case.name, "at": case.at, "fires": case.fires} for case in cases.expanded(stack, alert)],
     }

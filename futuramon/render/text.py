@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 
-from futuramon.model import Alert, Stack, number
-
-_UNIT_SUFFIX = {"s": "s", "reqps": " req/s", "cps": "/s", "ops": " ops/s", "bytes": " B", "percent": "%"}
+from futuramon.model import Alert, Stack, reading
 
 
 def threshold_text(alert: Alert) -> str:
     """The threshold as a person reads it: 90%, 2s, 10 req/s."""
-    if alert.unit == "percentunit":
-        return f"{number(round(alert.threshold * 100, 6))}%"
-    return number(alert.threshold) + _UNIT_SUFFIX.get(alert.unit, "")
+    return reading(alert.threshold, alert.unit)
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

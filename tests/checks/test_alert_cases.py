@@ -3,8 +3,8 @@ from .conftest import Run
 SLOW = 'summary="Slow", description="slow", runbook=BOOK)'
 CASES = (
     'summary="Slow", description="slow", runbook=BOOK,\n'
-    '             tests=(fires("slow", "15m", {\'latency_seconds{service="api"}\': "3x20"}, service="api"),\n'
-    '                    quiet("fast", "15m", {\'latency_seconds{service="api"}\': "1x20"})))'
+    '             tests=(fires(gauge("latency_seconds", {"service": "api"}, value=3), hold=False, below=False),\n'
+    '                    quiet("fast", gauge("latency_seconds", {"service": "api"}, value=1), at="15m")))'
 )
 
 
@@ -22,7 +22,7 @@ def test_warns_about_an_alert_without_cases(run_check: Run) -> None:
 
 def test_strict_makes_a_missing_quiet_case_an_error(run_check: Run) -> None:
     only_firing = CASES.replace(
-        ',\n                    quiet("fast", "15m", {\'latency_seconds{service="api"}\': "1x20"})', ","
+        ',\n                    quiet("fast", gauge("latency_seconds", {"service": "api"}, value=1), at="15m")', ","
     )
     (problem,) = run_check("alert-cases", (SLOW, only_firing), strict=True)
     assert problem.severity == "error" and "alert Slow has no quiet test case" in problem.message

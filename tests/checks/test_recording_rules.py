@@ -26,8 +26,8 @@ SLOW = alert("Slow", signal=LATENCY.record, op=">", threshold=2, for_="10m", kee
     .replace(
         'description="slow", runbook=BOOK)',
         """description="slow", runbook=BOOK,
-             tests=(fires("slow", "15m", {'latency_seconds{service="api", pod="a"}': "3x20"}, service="api"),
-                    quiet("fast", "15m", {'latency_seconds{service="api", pod="a"}': "1x20"})))""",
+             tests=(fires(gauge("latency_seconds", {"service": "api", "pod": "a"}, value=3)),
+                    quiet("fast", gauge("latency_seconds", {"service": "api", "pod": "a"}, value=1), at="15m")))""",
     )
     .replace(
         'GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))',
@@ -75,10 +75,8 @@ def test_an_alerts_own_suite_holds_the_recordings_it_reads(tmp_path: Path) -> No
 
 def test_promtool_cases_see_through_the_recording(run_check: Run) -> None:
     """The case feeds raw latency_seconds; a quiet case at 3s proves promtool evaluated the recording."""
-    wrong = RECORDED.replace(
-        """'latency_seconds{service="api", pod="a"}': "1x20\"""",
-        """'latency_seconds{service="api", pod="a"}': "3x20\"""",
-    )
+    wrong = RECORDED.replace('"pod": "a"}, value=1)', '"pod": "a"}, value=3)')
+    assert wrong != RECORDED
     (problem,) = run_check("alert-tests", spec=wrong)
     assert "alert Slow: case 'fast' expected the alert stays quiet at 15m" in problem.message
 

@@ -212,5 +212,5 @@ def test_a_range_without_data_and_a_refused_query_say_so(live: Live, cli: Cli, r
     with pytest.raises(QueryError) as refused:
         history(live.prometheus, stack, many, START, END)
     message = str(refused.value)
-    assert message.startswith(f"specs/alerts.py:26: Alert 'HighErrorRate': {live.url} refused /api/v1/query_range: ")
+    assert message.startswith(f"specs/alerts.py:23: Alert 'HighErrorRate': {live.url} refused /api/v1/query_range: ")
     assert "many-to-one matching must be explicit" in message

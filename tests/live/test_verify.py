@@ -17,7 +17,7 @@ def test_names_the_missing_and_the_renamed_metric(live: Live, cli: Cli, golden: 
     assert (code, err) == (1, "")
     golden("verify.txt", out)
     assert (
-        "specs/alerts.py:288: error: alert TicketGenerationFailures reads 'ticket_generation_failures_total', "
+        "specs/alerts.py:225: error: alert TicketGenerationFailures reads 'ticket_generation_failures_total', "
         "which has no series (live-metrics)"
     ) in out
     assert (
@@ -50,11 +50,11 @@ def test_labels_templates_routes_and_unused_metrics(live: Live, cli: Cli, specs_
     assert (code, err) == (1, "")
     lines = out.splitlines()
     assert (
-        "specs/alerts.py:26: error: alert HighErrorRate: its summary shows $labels.pod, which it does not carry "
+        "specs/alerts.py:23: error: alert HighErrorRate: its summary shows $labels.pod, which it does not carry "
         "(it carries alertname, category, cluster, service, severity) (live-labels)"
     ) in lines
     assert (
-        "specs/alerts.py:326: error: alert NoOrdersReceived selects region='eu' on orders_created_total, whose series "
+        "specs/alerts.py:253: error: alert NoOrdersReceived selects region='eu' on orders_created_total, whose series "
         "do not carry 'region': it selects nothing (live-labels)"
     ) in lines
     assert "specs/routing.py:26: warning: route 1 matches on 'team', which no alert carries (live-labels)" in lines
