@@ -202,3 +202,19 @@ def test_a_wrongly_rendered_rule_fails_validate_through_the_derived_case(
         assert failed == before
     else:
         assert set(below) <= set(failed) <= set(below) | set(before)
+
+
+def test_the_derived_cases_follow_an_environments_override(tmp_path: Path) -> None:
+    """Staging holds Slow 15m instead of 10m: its cases fire and stay quiet by its own `for` (3/s crosses 2 at
+    minute 4 of the 5m rate window)."""
+    _spec(tmp_path, 'fires(counter("requests_total", {"service": "api"}, per_second=3))')
+    spec = tmp_path / "specs" / "spec.py"
+    spec.write_text(spec.read_text() + "\nfrom futuramon.dsl import AlertOverride, Environment\n\n"
+                    'LIVE = Environment(name="live", namespace="shop")\n'
+                    'STAGING = Environment(name="staging", namespace="shop-staging",\n'
+                    '                      overrides={"Slow": AlertOverride(for_="15m")})\n')  # fmt: skip
+    live, staging = load(tmp_path / "specs")
+    assert [(c.name, c.at) for c in cases.expanded(live, live.alert("Slow"))] == [
+        ("at 3", "14m"), ("before its 10m have passed", "13m"), ("just under, at 1.98", "19m")]  # fmt: skip
+    assert [(c.name, c.at) for c in cases.expanded(staging, staging.alert("Slow"))] == [
+        ("at 3", "19m"), ("before its 15m have passed", "18m"), ("just under, at 1.98", "24m")]  # fmt: skip

@@ -21,12 +21,7 @@ PLAIN_GROUP = 'GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))'
 SERVICES = '({"service": "api"}, {"service": "web"}, {"service": "123"}, {"service": "my shop"})'
 STAMPED = (
     MINIMAL.replace('signal="sum by (service) (up)"', "signal='sum by (service) (up{service=\"{service}\"})'")
-    .replace(
-        'tests=(fires("down", "10m", {\'up{service="api"}\': "0x20"}, service="api"),\n'
-        '                       quiet("up", "10m", {\'up{service="api"}\': "1x20"})))',
-        'tests=(fires("down", "10m", {\'up{service="{service}"}\': "0x20"}),\n'
-        '                       quiet("up", "10m", {\'up{service="{service}"}\': "1x20"})))',
-    )
+    .replace('gauge("up", {"service": "api"}', 'gauge("up", {"service": "{service}"}')
     .replace(PLAIN_GROUP, f'GROUP = RuleGroup(name="shop-{{service}}", alerts=(APIDOWN, SLOW), for_each={SERVICES})')
 )
 
