@@ -1,6 +1,7 @@
-"""The command line: it only wires pieces together and maps errors to exit codes."""
+"""The command line: it only wires pieces together and maps errors to exit codes.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer reads every command's signature on each start, and
+evaluating string annotations costs it several milliseconds."""
 
 import json
 import signal
@@ -62,6 +63,12 @@ def main_options(
     _state["debug"] = debug
 
 
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
 def run(action: Callable[[], int], output_format: Format | None = None) -> NoReturn:
     """Run a command: user errors become one clear message and their exit code, never a traceback.
 
@@ -101,12 +108,6 @@ def _ignore_interrupts() -> None:
     """The command's work is done (or undone) and its outcome known: a late Ctrl-C must not change what is said."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 @app.command()
@@ -164,7 +165,7 @@ def render(
     run(action, output_format)
 
 
-def _drift_summary(built: Build, out: Path, changed: list[str]) -> list[str]:
+def _drift_summary(built: "Build", out: Path, changed: list[str]) -> list[str]:
     """One line per environment: up to date, or how many of its files differ."""
     lines = []
     for environment in built.environments:
@@ -444,7 +445,7 @@ def list_(
     run(action)
 
 
-def _rows(what: Listing, stack: Stack) -> Sequence[tuple[str, ...]]:
+def _rows(what: Listing, stack: "Stack") -> Sequence[tuple[str, ...]]:
     from futuramon.render.text import threshold_text
 
     if what is Listing.alerts:
@@ -474,7 +475,7 @@ def _rows(what: Listing, stack: Stack) -> Sequence[tuple[str, ...]]:
     )
 
 
-def _environment_rows(stacks: list[Stack]) -> Sequence[tuple[str, ...]]:
+def _environment_rows(stacks: "list[Stack]") -> Sequence[tuple[str, ...]]:
     rows = [("ENVIRONMENT", "TARGET", "NAMESPACE", "ALERTS", "RECEIVERS", "OVERRIDES")]
     for stack in stacks:
         environment = stack.environment
@@ -485,7 +486,7 @@ def _environment_rows(stacks: list[Stack]) -> Sequence[tuple[str, ...]]:
     return rows
 
 
-def _overrides(environment: Environment) -> list[str]:
+def _overrides(environment: "Environment") -> list[str]:
     """What an environment changes, in a few words each."""
     said = [f"off: {', '.join(environment.disabled)}"] if environment.disabled else []
     for name, override in environment.overrides.items():
