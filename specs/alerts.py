@@ -35,6 +35,8 @@ HighErrorRate = alert(
     ),
 )
 
+_POD = HERE | {"pod": "api-1"}
+
 PodDown = alert(
     "PodDown",
     signal='max by (cluster, namespace, pod) (kube_pod_status_phase{namespace="{namespace}", '
@@ -45,11 +47,10 @@ PodDown = alert(
     description="Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending, Failed or Unknown for {for}.",
     runbook=rb.POD_DOWN,
     tests=(
-        fires(gauge("kube_pod_status_phase", HERE | {"pod": "api-1", "phase": "Failed"}, value=1)),
-        quiet("running pods are fine", gauge("kube_pod_status_phase", HERE | {"pod": "api-1", "phase": "Running"},
-                                             value=1), at="10m"),
-        quiet("other namespaces are not ours", gauge(
-            "kube_pod_status_phase", PROD | {"namespace": "kube-system", "pod": "dns-1", "phase": "Failed"}, value=1),
+        fires(gauge("kube_pod_status_phase", _POD | {"phase": "Failed"}, value=1)),
+        quiet("running pods are fine", gauge("kube_pod_status_phase", _POD | {"phase": "Running"}, value=1), at="10m"),
+        quiet("other namespaces are not ours",
+              gauge("kube_pod_status_phase", _POD | {"namespace": "kube-system", "phase": "Failed"}, value=1),
               at="10m"),
     ),
 )

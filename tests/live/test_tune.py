@@ -60,7 +60,7 @@ def test_equality_alerts_cannot_be_tuned(live: Live, cli: Cli, tmp_path: Path) -
     code, _, err = cli("tune", "RedisDown", "-p", live.url, *RANGE, "-n", "1", *PRODUCTION)
     assert (code, err) == (
         2,
-        "error: specs/alerts.py:72: Alert 'RedisDown': field 'op': tune needs a threshold comparison "
+        "error: specs/alerts.py:73: Alert 'RedisDown': field 'op': tune needs a threshold comparison "
         "(>, >=, <, <=), the alert compares with ==\n",
     )
     code, _, err = cli(

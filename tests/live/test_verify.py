@@ -17,7 +17,7 @@ def test_names_the_missing_and_the_renamed_metric(live: Live, cli: Cli, golden: 
     assert (code, err) == (1, "")
     golden("verify.txt", out)
     assert (
-        "specs/alerts.py:225: error: alert TicketGenerationFailures reads 'ticket_generation_failures_total', "
+        "specs/alerts.py:226: error: alert TicketGenerationFailures reads 'ticket_generation_failures_total', "
         "which has no series (live-metrics)"
     ) in out
     assert (
@@ -54,7 +54,7 @@ def test_labels_templates_routes_and_unused_metrics(live: Live, cli: Cli, specs_
         "(it carries alertname, category, cluster, service, severity) (live-labels)"
     ) in lines
     assert (
-        "specs/alerts.py:253: error: alert NoOrdersReceived selects region='eu' on orders_created_total, whose series "
+        "specs/alerts.py:254: error: alert NoOrdersReceived selects region='eu' on orders_created_total, whose series "
         "do not carry 'region': it selects nothing (live-labels)"
     ) in lines
     assert "specs/routing.py:26: warning: route 1 matches on 'team', which no alert carries (live-labels)" in lines
