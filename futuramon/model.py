@@ -1203,6 +1203,11 @@ class Stack(Model):
         """Every alert once, as declared (a stamped one with its `{key}` placeholders): names are unique here."""
         return [alert for group in self.rule_groups for alert in group.alerts]
 
+    @property
+    def stamp_keys(self) -> list[str]:
+        """The parameters the groups are stamped out over (`for_each` keys): a dashboard shows them as variables."""
+        return sorted({key for group in self.rule_groups for key in group.keys})
+
     def representatives(self) -> list[tuple[RuleGroup, Alert]]:
         """Every declared alert once, with its group: a stamped one as its first parameter set's copy, whose test
         cases stand for every copy (copies differ only in label values)."""
@@ -1286,6 +1291,7 @@ class Stack(Model):
                 raise SpecError(f"links to the panel {alert.panel!r} by title, and dashboards {', '.join(showing)} "
                                 "both have a panel so titled: retitle one so the alert's dashboard_url is certain",
                                 _place(alert, obj, "panel"))  # fmt: skip
+        self._check_stamped_panels()
         for panel in panels.values():
             if panel.thresholds_from is not None:
                 obj = f"Panel {panel.title!r}"
@@ -1311,6 +1317,19 @@ class Stack(Model):
                 raise SpecError("declared but no route sends to it: name it in a route of the Routing, or remove it",
                                 _place(receiver, f"Receiver {receiver.name!r}", "name"))  # fmt: skip
         self._check_matchers_reach_alerts()
+
+    def _check_stamped_panels(self) -> None:
+        """A panel that plots a stamped signal (`{service}` in it) shows it for the dashboard variable `$service`,
+        which its dashboard must declare."""
+        for dashboard in self.dashboards:
+            declared = {variable.name for variable in dashboard.variables}
+            for panel in dashboard.panels:
+                for key in self.stamp_keys:
+                    if key not in declared and any(f"{{{key}}}" in query.expr for query in panel.queries):
+                        message = (f"plots a signal stamped out per {key}, which Grafana shows for the dashboard "
+                                   f"variable ${key}: declare Variable(name={key!r}, ...) on dashboard "
+                                   f"{dashboard.uid!r}")  # fmt: skip
+                        raise SpecError(message, _place(panel, f"Panel {panel.title!r}", "queries"))
 
     def _check_matchers_reach_alerts(self) -> None:
         """A route or inhibit rule whose matchers no declared alert can satisfy is a typo (`severity="critcal"`).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from futuramon.render.yamltext import to_yaml
 from .conftest import Cli
 from .minimal_spec import MINIMAL
 
+PLAIN_PANEL = 'queries=(Query(expr="sum(up)"),)'
+STAMPED_PANEL = "queries=(Query(expr='sum(up{service=\"{service}\"})'),)"
 PLAIN_GROUP = 'GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))'
 # "123" reads as a number and "my shop" holds a space: both are written per copy, not filled into the template
 SERVICES = '({"service": "api"}, {"service": "web"}, {"service": "123"}, {"service": "my shop"})'
@@ -71,6 +74,15 @@ def test_one_runbook_page_serves_every_copy(tmp_path: Path) -> None:
     assert "| Stamped out | once per parameter set (4): `service=api`, `service=web`, `service=123`, … " in page
 
 
+def test_a_panel_plots_the_stamped_signal_for_the_dashboard_variable(tmp_path: Path) -> None:
+    text = STAMPED.replace(PLAIN_PANEL, STAMPED_PANEL)
+    text = text.replace('BOARD = Dashboard(uid="shop", title="Shop",', 'BOARD = Dashboard(uid="shop", title="Shop", '
+                        'variables=(Variable(name="service", query="label_values(up, service)"),),')  # fmt: skip
+    text = text.replace("from futuramon.dsl import (", "from futuramon.dsl import (Variable, ")
+    board = json.loads(render(_stack(tmp_path, text))["grafana/dashboards/shop.json"])
+    assert [t["expr"] for p in board["panels"] for t in p["targets"]] == ['sum(up{service="$service"})']
+
+
 def test_validate_proves_the_copies(tmp_path: Path, cli: Cli) -> None:
     """The rules load in promtool, every copy's annotations are valid templates reading labels it carries, and
     each declared alert's cases pass against its first copy (the minimal spec fails the dashboard lints)."""
@@ -97,9 +109,11 @@ def test_validate_proves_the_copies(tmp_path: Path, cli: Cli) -> None:
         (SERVICES, '({"severity": "api"},)', ["field 'for_each'", "names severity, which futuramon sets"]),
         ('category="platform", panel="Up", summary="Slow"', 'category="platform", panel="Up", summary="Slow", '
          'labels={"service": "x"}', ["Alert 'Slow'", "field 'labels'", "sets service, which its group's for_each"]),
+        (PLAIN_PANEL, STAMPED_PANEL,
+         ["Panel 'Up'", "field 'queries'", "declare Variable(name='service', ...) on dashboard 'shop'"]),
     ],
     ids=["quote in a value", "other keys", "name without a parameter", "same name twice", "reserved key",
-         "label set twice"],
+         "label set twice", "panel without the variable"],
 )  # fmt: skip
 def test_what_a_parameter_set_could_break_is_refused(
     tmp_path: Path, cli: Cli, before: str, after: str, expected: list[str]

@@ -33,7 +33,7 @@ def panel_thresholds(ctx: Context) -> Iterator[Finding]:
     for dashboard in ctx.stack.dashboards:
         for panel in dashboard.panels:
             queries = {query.expr for query in panel.queries}
-            for alert in ctx.stack.alerts:
+            for alert in ctx.stack.declared_alerts:  # a stamped alert's panel plots its template
                 if alert.signal in queries and panel.thresholds_from != alert.name:
                     yield Finding(ctx.where(panel), f"panel {panel.title!r} plots the signal of {alert.name} but does "
                                                     f"not draw its threshold (set thresholds_from={alert.name!r}, or "
@@ -45,8 +45,9 @@ def panel_thresholds(ctx: Context) -> Iterator[Finding]:
 
 
 def panel_signal(ctx: Context) -> Iterator[Finding]:
-    """The panel an alert's `dashboard_url` opens must plot that alert's own signal."""
-    for alert in ctx.stack.alerts:
+    """The panel an alert's `dashboard_url` opens must plot that alert's own signal (a stamped alert's: its
+    template, which the panel shows with the dashboard's variables)."""
+    for alert in ctx.stack.declared_alerts:
         dashboard, panel = ctx.stack.panel_of(alert)
         if alert.signal not in {query.expr for query in panel.queries}:
             yield Finding(ctx.where(alert), f"alert {alert.name} links to panel {panel.title!r} of {dashboard.uid}, "

@@ -6,6 +6,7 @@ The SDK stays behind this module: specs only see futuramon's `Dashboard` and `Pa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from grafana_foundation_sdk.builders import (
@@ -26,7 +27,7 @@ from grafana_foundation_sdk.models import dashboard as models
 from grafana_foundation_sdk.models import prometheus as prometheus_models
 from grafana_foundation_sdk.models import text as text_models
 
-from futuramon.model import Alert, Annotation, Dashboard, Grid, Link, Panel, Row, Stack, Variable
+from futuramon.model import Alert, Annotation, Dashboard, Grid, Link, Panel, Row, Stack, Variable, filler
 
 DATASOURCE = models.DataSourceRef(type_val="prometheus", uid="${datasource}")
 
@@ -61,7 +62,8 @@ def dashboard_json(stack: Stack, source: Dashboard) -> dict[str, Any]:
     for link in source.links:
         built = built.link(_link(stack, link))
     grids, headers = source.layout()
-    panels = [_panel(p, g, stack.alert(p.thresholds_from) if p.thresholds_from else None)
+    variables = filler({key: f"${key}" for key in stack.stamp_keys})  # a stamped signal plotted for $service
+    panels = [_panel(p, g, stack.alert(p.thresholds_from) if p.thresholds_from else None, variables)
               for p, g in zip(source.panels, grids, strict=True)]  # fmt: skip
     top = len(source.top_panels)
     for panel in panels[:top]:
@@ -126,7 +128,7 @@ def _link(stack: Stack, link: Link) -> Any:
     )
 
 
-def _panel(panel: Panel, grid: Grid, threshold: Alert | None) -> Any:
+def _panel(panel: Panel, grid: Grid, threshold: Alert | None, variables: Callable[[str], str]) -> Any:
     builder = _visual(panel, threshold).id(panel.id).title(panel.title)
     builder = builder.grid_pos(models.GridPos(h=grid.h, w=grid.w, x=grid.x, y=grid.y))
     if panel.description:
@@ -139,7 +141,7 @@ def _panel(panel: Panel, grid: Grid, threshold: Alert | None) -> Any:
     if panel.max is not None:
         builder = builder.max(panel.max)
     for index, query in enumerate(panel.queries):
-        target = prometheus.Dataquery().expr(query.expr).ref_id(chr(ord("A") + index)).datasource(DATASOURCE)
+        target = prometheus.Dataquery().expr(variables(query.expr)).ref_id(chr(ord("A") + index)).datasource(DATASOURCE)
         if query.legend:
             target = target.legend_format(query.legend)
         if panel.kind == "table":
