@@ -63,26 +63,16 @@ def numbered(parts: list[list[T]]) -> list[tuple[str, list[T]]]:
     return [(f"-{index:0{width}}", part) for index, part in enumerate(parts, start=1)]
 
 
-def group_size(group: dict[str, Any], indent: int) -> int:
-    """Bytes a rule group takes in an object that holds it as structure (a PrometheusRule's `spec.groups`)."""
-    return structured_size([group], _group_text(group), indent)
-
-
-def structured_size(groups: list[dict[str, Any]], text: str, indent: int) -> int:
-    """Bytes rule groups (written as `text`) take in an object that holds them as structure: as JSON in
-    kubectl's annotation, or as YAML indented `indent` more than in a plain rule file."""
-    as_json = len(json.dumps(groups, ensure_ascii=False, separators=(",", ":")).encode())
+def group_size(group: dict[str, Any], text: str, indent: int) -> int:
+    """Bytes a rule group (written as `text` in a plain rule file) takes in an object that holds it as structure
+    (a PrometheusRule's `spec.groups`): as JSON in kubectl's annotation, or as YAML indented `indent` more."""
+    as_json = len(json.dumps(group, ensure_ascii=False, separators=(",", ":")).encode()) + 1  # and its comma
     return max(as_json, len(text.encode()) + indent * text.count("\n"))
 
 
 def object_size(document: dict[str, Any]) -> int:
     """Bytes an object takes: as JSON in kubectl's annotation, or as its YAML file."""
     return max(len(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()), len(to_yaml(document)))
-
-
-def _group_text(group: dict[str, Any]) -> str:
-    """One group as the item it is in a rule file's `groups:` list (each group is written once)."""
-    return to_yaml({"groups": [group]}, header=False).removeprefix("groups:\n")
 
 
 def _size(text: str) -> int:

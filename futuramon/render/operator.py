@@ -24,17 +24,19 @@ BASE_ROUTE = {"group_by": ["namespace"], "group_wait": "30s", "group_interval": 
 
 
 def prometheus_rules(
-    stack: Stack, labels: dict[str, str], groups: list[dict[str, Any]], text: str
+    stack: Stack, labels: dict[str, str], groups: list[dict[str, Any]], texts: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """The rule groups (whose rule file is `text`) as PrometheusRules, by file stem: one `prometheus-alert-rules`
-    while it fits plain `kubectl apply`'s budget; otherwise groups packed in order, whole, into
-    `prometheus-alert-rules-1`, `-2`, ... Each carries the labels the Prometheus `ruleSelector` selects."""
+    """The rule groups (each written as `texts` in the plain rule file) as PrometheusRules, by file stem: one
+    `prometheus-alert-rules` while it fits plain `kubectl apply`'s budget; otherwise groups packed in order,
+    whole, into `prometheus-alert-rules-1`, `-2`, ... Each carries the labels the Prometheus `ruleSelector`
+    selects."""
     empty = kubernetes.object_size(_prometheus_rule(stack, PROMETHEUS_RULE, labels, []))
-    if empty + kubernetes.structured_size(groups, text, indent=2) <= kubernetes.RULES_BUDGET:
+    sizes = [kubernetes.group_size(group, text, indent=2) for group, text in zip(groups, texts, strict=True)]
+    if empty + sum(sizes) <= kubernetes.RULES_BUDGET:
         return {RULES_STEM: _prometheus_rule(stack, PROMETHEUS_RULE, labels, groups)}
-    parts = kubernetes.pack(groups, lambda group: kubernetes.group_size(group, indent=2), empty)
+    parts = kubernetes.pack(list(zip(groups, sizes, strict=True)), lambda sized: sized[1], empty)
     return {
-        f"{RULES_STEM}{suffix}": _prometheus_rule(stack, f"{PROMETHEUS_RULE}{suffix}", labels, part)
+        f"{RULES_STEM}{suffix}": _prometheus_rule(stack, f"{PROMETHEUS_RULE}{suffix}", labels, [g for g, _ in part])
         for suffix, part in kubernetes.numbered(parts)
     }
 

@@ -63,7 +63,7 @@ def _manifests(stack: Stack, rules: str, config: str, groups: list[str], dashboa
         )
     elif target == "prometheus-operator":
         dicts = prometheus.rule_groups(stack)["groups"]
-        rules_objects = operator.prometheus_rules(stack, labels, dicts, rules)
+        rules_objects = operator.prometheus_rules(stack, labels, dicts, groups)
         files.update({f"{K8S_RULES}{stem}.yaml": to_yaml(rule) for stem, rule in rules_objects.items()})
         files[K8S_ALERTMANAGER] = to_yaml(operator.alertmanager_config(stack, labels))
         files[K8S_TEMPLATES] = to_yaml(operator.templates_configmap(stack, labels))
