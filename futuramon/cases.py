@@ -230,12 +230,14 @@ class _Timeline:
         value = values[at].get(self.labels)
         if value is None:
             raise Unsupported("the moved series no longer make the signal")
-        for minute, vector in enumerate(values):
-            for other in vector.values():
-                if holds(other, op, threshold):
-                    raise Unsupported(f"moved to {short(value)}, the signal still crosses at minute {minute}")
-                if other != threshold:
-                    self._clear(other, minute)
+        first = max(0, at - self.hold - 1)  # from the minute before the last `for` up to `at`: what decides
+        for labels in {labels for vector in values[first:] for labels in vector}:
+            held = [(v := vector.get(labels)) is not None and holds(v, op, threshold) for vector in values]
+            if at >= self.hold and all(held[at - self.hold :]):
+                raise Unsupported(f"moved to {short(value)}, the signal still holds for its {self.alert.for_}")
+            for minute in range(first, at + 1):
+                if values[minute].get(labels, threshold) != threshold:
+                    self._clear(values[minute][labels], minute)
         side = "under" if op in (">", ">=") else "over"
         return _proven(firing, {
             "name": f"just {side}, at {reading(round(value, 6), self.alert.unit)}", "at": f"{at}m", "fires": False,

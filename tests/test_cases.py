@@ -218,3 +218,17 @@ def test_the_derived_cases_follow_an_environments_override(tmp_path: Path) -> No
         ("at 3", "14m"), ("before its 10m have passed", "13m"), ("just under, at 1.98", "19m")]  # fmt: skip
     assert [(c.name, c.at) for c in cases.expanded(staging, staging.alert("Slow"))] == [
         ("at 3", "19m"), ("before its 15m have passed", "18m"), ("just under, at 1.98", "24m")]  # fmt: skip
+
+
+def test_a_too_low_alert_derives_the_case_just_over(tmp_path: Path, cli: Cli) -> None:
+    """`rate < 2` at 1/s: the rate ramps up from 0, below 2 from the first minute; just over is 2.02/s, whose
+    ramp passes under 2 for the first 4 minutes only, too short for the `for`: promtool agrees."""
+    _spec(tmp_path, 'fires(counter("requests_total", {"service": "api"}, per_second=1))', op="<")
+    (stack,) = load(tmp_path / "specs")
+    assert [(c.name, c.at, c.fires) for c in cases.expanded(stack, stack.alert("Slow"))] == [
+        ("at 1", "11m", True),
+        ("before its 10m have passed", "10m", False),
+        ("just over, at 2.02", "16m", False),
+    ]
+    code, out, _ = cli("validate", "--specs", tmp_path / "specs", "--out", tmp_path / "out", "--only", "alert-tests")
+    assert code == 0, out
