@@ -18,8 +18,9 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from bench.scale import generate
-from futuramon import forked, promql, templates, tools
-from futuramon.checks.base import Context
+from futuramon import forked, promql, templates, tools, writer
+from futuramon.checks import REGISTRY
+from futuramon.checks.base import Check, Context
 from futuramon.checks.behaviour import alert_tests
 from futuramon.loader import load
 from futuramon.model import Alert, Stack
@@ -119,3 +120,20 @@ def test_alert_tests_start_at_most_one_promtool_per_core(specs: Path, tmp_path: 
     context = Context(stack, {}, tmp_path, specs, "out", {}, ())
     assert list(alert_tests(context)) == []  # every case of the 150 alerts passes
     assert 1 <= started["promtool", "test", "rules"] <= (os.cpu_count() or 1)
+
+
+def test_amtool_routes_each_distinct_routing_once(specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 150 alerts of 10 services take the routes of the 15 FuturaTickets alerts: amtool is asked once for
+    each set of the labels the routes match on, not once per alert."""
+    stack: Stack = load(specs)[0]
+    files = render(stack)
+    writer.write(files, tmp_path)
+    started = _counting(monkeypatch, tools, "run", key=lambda name, *args: (name, *args[:2]))
+    context = Context(stack, files, tmp_path, specs, "out", {}, ())
+    assert check("alerts-routed-as-deployed").run(context) == []
+    routings = {(a.labels.get("severity", a.severity), a.category) for a in stack.alerts}
+    assert started["amtool", "config", "routes"] == len(routings) < 15
+
+
+def check(name: str) -> Check:
+    return next(c for c in REGISTRY if c.name == name)

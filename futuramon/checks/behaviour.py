@@ -16,29 +16,47 @@ from futuramon.render.yamltext import to_yaml
 
 
 def alert_tests(ctx: Context) -> Iterator[Finding]:
-    """Every alert's suite, in at most one promtool process per core (each reads many test files)."""
+    """Every alert's cases, bundled (promtool_tests.Bundle) into at most one promtool process per core; the
+    alerts of a bundle promtool does not pass are run again alone, for what failed."""
     suites = promtool_tests.suites(ctx.stack)
     folder = ctx.workdir / "alert-tests"
     folder.mkdir(exist_ok=True)
     for suite in suites:
         (folder / suite.rules_file).write_text(to_yaml(suite.rules))
+    bundles = promtool_tests.bundles(suites)
+    for bundle in bundles:
+        (folder / bundle.tests_file).write_text(to_yaml(bundle.tests))
+    batches = tools.batches(bundles, os.cpu_count() or 1)
+    results = tools.each(lambda batch: _test_rules([b.tests_file for b in batch], sum(len(b.suites) for b in batch),
+                                                   folder), batches)  # fmt: skip
+    passed = {file for result in results for file in _PASSED.findall(result.output)}
+    yield from _alone(ctx, [s for bundle in bundles if bundle.tests_file not in passed for s in bundle.suites], folder)
+
+
+_PASSED = re.compile(r"^Unit Testing:\s+(\S+)\n\s+SUCCESS$", re.M)
+
+
+def _alone(ctx: Context, suites: list[promtool_tests.Suite], folder: Path) -> Iterator[Finding]:
+    """Each suite's own test file, in at most one promtool process per core, and what failed in it."""
+    for suite in suites:
         (folder / suite.tests_file).write_text(to_yaml(suite.tests))
     batches = tools.batches(suites, os.cpu_count() or 1)
-    for batch, result in zip(batches, tools.each(lambda b: _test_rules(b, folder), batches), strict=True):
+    run = tools.each(lambda batch: _test_rules([s.tests_file for s in batch], len(batch), folder), batches)
+    for batch, result in zip(batches, run, strict=True):
         if result.code == 0:
             continue
         failed = _failures(result.output)
         if None in failed or not failed:  # a failure promtool names no test of (a file it cannot read): run alone
-            for suite, alone in zip(batch, tools.each(lambda s: _test_rules([s], folder), batch), strict=True):
-                yield from _suite_findings(ctx, suite, alone)
+            alone = tools.each(lambda suite: _test_rules([suite.tests_file], 1, folder), batch)
+            for suite, result_alone in zip(batch, alone, strict=True):
+                yield from _suite_findings(ctx, suite, result_alone)
         else:
             for suite in batch:
                 yield from _suite_findings(ctx, suite, result, failed)
 
 
-def _test_rules(batch: list[promtool_tests.Suite], folder: Path) -> tools.Result:
-    return tools.run("promtool", "test", "rules", *[s.tests_file for s in batch], cwd=folder,
-                     timeout=60 + 2 * len(batch))  # fmt: skip
+def _test_rules(files: list[str], alerts: int, folder: Path) -> tools.Result:
+    return tools.run("promtool", "test", "rules", *files, cwd=folder, timeout=60 + 2 * alerts)
 
 
 def _suite_findings(
@@ -62,9 +80,9 @@ def _suite_findings(
 
 
 def _failures(output: str) -> dict[str | None, str]:
-    """promtool's FAILED blocks, by test name (None: a failure that names no test)."""
-    blocks = re.split(r"\n\s*FAILED:\n", "\n" + output)[1:]
+    """promtool's failures, by test name (None: a failure that names no test, such as an evaluation error)."""
     failures: dict[str | None, str] = {}
+    blocks = re.split(r"\n\s*FAILED:\n", "\n" + output)[1:]
     for block in blocks:
         for part in re.split(r"\n(?=\s*name: )", block):  # a block holds every failed case of one file
             found = re.match(r"\s*name: (.*?),\n", part)

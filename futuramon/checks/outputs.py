@@ -10,7 +10,7 @@ import kubernetes_validate
 import yaml
 
 from futuramon import crds
-from futuramon.checks.base import Check, Context, Finding
+from futuramon.checks.base import SAFE_LOADER, Check, Context, Finding
 from futuramon.errors import SECRETS
 
 # `kubectl apply` stores the object in an annotation, which must stay under 256 KiB; Kubernetes refuses any
@@ -18,7 +18,6 @@ from futuramon.errors import SECRETS
 APPLY_LIMIT = 256 * 1024
 OBJECT_LIMIT = 1024 * 1024
 KUBERNETES_VERSION = "1.30.0"
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it: 12 MB at N=1000
 _SECRETS = [
     *SECRETS,
     (re.compile(r"(?<![\w.-])(?:api_url|webhook_url|url):\s*['\"]?https?://"), "an inline webhook URL"),
@@ -42,7 +41,7 @@ def kubernetes_schema(ctx: Context) -> Iterator[Finding]:
         elif size > APPLY_LIMIT:
             yield Finding(where, f"{size} bytes: over the {APPLY_LIMIT}-byte limit that `kubectl apply` can store "
                                  "in its annotation: apply it with `kubectl apply --server-side`")  # fmt: skip
-        for document in yaml.load_all(text, Loader=_SAFE_LOADER):
+        for document in yaml.load_all(text, Loader=SAFE_LOADER):
             for message in _object_errors(document):
                 yield Finding(where, message)
 

@@ -9,16 +9,15 @@
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from futuramon import cases, tools
-from futuramon.checks.base import Check, Context, Finding
+from futuramon.checks.base import SAFE_LOADER, Check, Context, Finding
 from futuramon.model import Alert, Stack
 from futuramon.render import deployed, outputs, ruler
 from futuramon.render.text import alert_labels
@@ -79,18 +78,25 @@ def proven_labels(stack: Stack, alert: Alert) -> dict[str, str]:
 
 
 def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
+    """Each alert's labels through `amtool config routes test`: once per distinct set of the labels the
+    route tree's matchers read (alerts that agree on all of those take the same routes)."""
     stack = ctx.stack
     config = ctx.workdir / outputs.ALERTMANAGER
+    read = _routed_by(ctx.files[outputs.ALERTMANAGER])
+    proven = [(alert, proven_labels(stack, alert)) for alert in stack.alerts]
 
-    def route(alert: Alert) -> tuple[Alert, dict[str, str], list[str], tools.Result]:
-        labels = proven_labels(stack, alert)
-        intended = [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
-        return alert, labels, intended, tools.route(config, labels)
+    def routing(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((k, v) for k, v in labels.items() if read is None or k in read))
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        routed = list(pool.map(route, stack.alerts))
+    asked: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    for _, labels in proven:
+        asked.setdefault(routing(labels), labels)  # the first alert of each routing speaks for the others
+    results = dict(zip(asked, tools.each(lambda labels: tools.route(config, labels), list(asked.values())),
+                       strict=True))  # fmt: skip
     namespace = stack.settings.namespace
-    for alert, labels, intended, result in routed:
+    for alert, labels in proven:
+        result = results[routing(labels)]
+        intended = [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
         reached = result.output.splitlines()[0].split(",") if result.code == 0 and result.output else []
         if reached == intended:
             continue
@@ -102,6 +108,25 @@ def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
                 f"AlertmanagerConfig (keep `namespace` in the expression, or set it in the environment's alert_labels)"
             )
         yield Finding(ctx.where(alert), message)
+
+
+_MATCHER_NAME = re.compile(r"^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
+
+
+def _routed_by(config: str) -> frozenset[str] | None:
+    """The label names the route tree of an Alertmanager config matches on (None: a matcher not read here)."""
+    names: set[str] = set()
+    pending = [yaml.load(config, Loader=SAFE_LOADER)["route"]]
+    while pending:
+        route = pending.pop()
+        names |= {*route.get("match", {}), *route.get("match_re", {})}
+        for matcher in route.get("matchers", []):
+            found = _MATCHER_NAME.match(matcher)
+            if found is None:
+                return None
+            names.add(found.group(1))
+        pending.extend(route.get("routes", []))
+    return frozenset(names)
 
 
 def selector_labels(ctx: Context) -> Iterator[Finding]:
