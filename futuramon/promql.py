@@ -122,7 +122,7 @@ _SCALAR_FUNCTIONS = {"vector", "time", "scalar", "pi", "minute", "hour", "day_of
 def output_labels(expr: str, catalog: dict[str, tuple[str, ...]]) -> Labels:
     """The labels every series of `expr`'s result carries, as far as the expression tells: the catalog's
     labels of a raw series (and its `=` matchers), narrowed by `by (...)`, `without (...)` and `on (...)`."""
-    return _labels(promql_parser.parse(expr), catalog)
+    return _labels(parse(expr), catalog)
 
 
 def _labels(node: Any, catalog: dict[str, tuple[str, ...]]) -> Labels:

@@ -10,6 +10,11 @@ from futuramon import pipeline, tools, writer
 from futuramon.checks import REGISTRY, Check, Context, Problem
 from futuramon.errors import SpecError
 from futuramon.pipeline import Build
+from futuramon.render import outputs
+
+# The rendered files the tools read from the scratch folder, as they are: the Alertmanager config and its templates
+# (each check writes what else its tool reads, such as the rules a target loads, into a folder of its own).
+TOOL_INPUTS = (outputs.ALERTMANAGER, outputs.TEMPLATES)
 
 
 def select(only: list[str], skip: list[str]) -> list[Check]:
@@ -36,16 +41,16 @@ def check_rendered(built: Build, specs: Path, out: Path, checks: list[Check], st
             tools.find(name)  # a missing or too old tool stops here, with how to install it
     files = pipeline.committed(built, out)
     drift, foreign = drift_states(files, out), writer.foreign(files, out)
-    problems: list[Problem] = []
+    roots = [e.root for e in built.environments]
     with tempfile.TemporaryDirectory(prefix="futuramon-validate-") as scratch:
+        contexts = []
         for index, rendered in enumerate(built.environments):
             workdir = Path(scratch) / rendered.name / "out"
-            writer.write(rendered.files, workdir)
+            writer.write({n: text for n, text in rendered.files.items() if n.startswith(TOOL_INPUTS)}, workdir)
             # out/'s drift and foreign files, each reported once: under its environment, the rest with the first
-            roots = [e.root for e in built.environments]
-            mine = [p for p in [*drift, *foreign] if p.startswith(rendered.root)
-                    or (index == 0 and not any(p.startswith(root) for root in roots))]  # fmt: skip
-            context = Context(
+            mine = {p for p in [*drift, *foreign] if p.startswith(rendered.root)
+                    or (index == 0 and not any(p.startswith(root) for root in roots))}  # fmt: skip
+            contexts.append(Context(
                 rendered.stack,
                 rendered.files,
                 workdir,
@@ -54,14 +59,17 @@ def check_rendered(built: Build, specs: Path, out: Path, checks: list[Check], st
                 {p: state for p, state in drift.items() if p in mine},
                 tuple(p for p in foreign if p in mine),
                 rendered.root,
-            )
-            problems.extend(_run(context, checks, strict))
+            ))  # fmt: skip
+        problems = _run(contexts, checks, strict)
     return sorted(set(problems), key=lambda p: (p.path, p.severity != "error", p.line, p.check, p.message))
 
 
-def _run(context: Context, checks: list[Check], strict: bool) -> list[Problem]:
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return [p for found in pool.map(lambda check: check.run(context, strict), checks) for p in found]
+def _run(contexts: list[Context], checks: list[Check], strict: bool) -> list[Problem]:
+    """Every check on every environment at once, those that wait on tools first (the others take turns at the
+    interpreter meanwhile)."""
+    runs = sorted(((check, context) for check in checks for context in contexts), key=lambda r: not r[0].needs_tools)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return [p for found in pool.map(lambda run: run[0].run(run[1], strict), runs) for p in found]
 
 
 def drift_states(files: dict[str, str], out: Path) -> dict[str, str]:

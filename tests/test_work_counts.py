@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from bench.scale import generate
 from futuramon import forked, promql, templates, tools, writer
 from futuramon.checks import REGISTRY
+from futuramon.checks import base, outputs
 from futuramon.checks.base import Check, Context
 from futuramon.checks.behaviour import alert_tests
 from futuramon.loader import load
@@ -137,3 +138,27 @@ def test_amtool_routes_each_distinct_routing_once(specs: Path, tmp_path: Path, m
 
 def check(name: str) -> Check:
     return next(c for c in REGISTRY if c.name == name)
+
+
+def test_checks_share_what_they_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rendered YAML file is parsed once for all checks, the catalog's labels are worked out once, each
+    Kubernetes JSON schema is read from disk once, and each spec file's path is resolved once (150 alerts
+    without test cases: 150 warnings naming the same file)."""
+    specs = generate(SPECS, tmp_path / "specs", SERVICES, tests=False)
+    stack: Stack = load(specs)[0]
+    files = render(stack)
+    parsed = _counting(monkeypatch, yaml, "load_all", key=lambda text, *_: text)
+    catalogs = _counting(monkeypatch, Stack, "series_labels")
+    resolved = _counting(monkeypatch, Path, "resolve")
+    outputs.kubernetes_validate.utils.schema_contents.cache_clear()
+    base._shown.cache_clear()
+    context = Context(stack, files, tmp_path, specs, "out", {}, ())
+    names = ("kubernetes-schema", "selector-labels", "annotation-labels", "inhibit-coverage", "alert-cases")
+    warned = [problem for name in names for problem in check(name).run(context)]
+    assert len(warned) == SERVICES * 15 and {p.check for p in warned} == {"alert-cases"}
+    k8s = [name for name in files if name.startswith("k8s/")]
+    assert len(k8s) >= 3 and max(parsed.values()) == 1 and len(parsed) == len(k8s)
+    assert catalogs[None] == 1
+    kinds = {(d["apiVersion"], d["kind"]) for name in k8s for d in context.documents(name)}
+    assert outputs.kubernetes_validate.utils.schema_contents.cache_info().misses <= 2 * len(kinds)
+    assert resolved[None] <= 4

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from futuramon import cases, tools
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import RouteCase, moment
+from futuramon.model import RouteCase, Stack, moment
 from futuramon.render import deployed, outputs, promtool_tests
 from futuramon.render.yamltext import to_yaml
 
@@ -18,36 +18,52 @@ from futuramon.render.yamltext import to_yaml
 def alert_tests(ctx: Context) -> Iterator[Finding]:
     """Every alert's cases, bundled (promtool_tests.Bundle) into at most one promtool process per core; the
     alerts of a bundle promtool does not pass are run again alone, for what failed."""
-    suites = promtool_tests.suites(ctx.stack)
     folder = ctx.workdir / "alert-tests"
-    folder.mkdir(exist_ok=True)
+    batches = bundled(ctx.stack, folder)
+    with tools.memory_folder() as tmpdir:
+        results = tools.each(
+            lambda batch: _test_rules([b.tests_file for b in batch], sum(len(b.suites) for b in batch), folder, tmpdir),
+            batches,
+        )
+        passed = {file for result in results for file in _PASSED.findall(result.output)}
+        failed = [suite for batch in batches for bundle in batch if bundle.tests_file not in passed
+                  for suite in bundle.suites]  # fmt: skip
+        yield from _alone(ctx, failed, folder, tmpdir)
+
+
+def bundled(stack: Stack, folder: Path) -> list[list[promtool_tests.Bundle]]:
+    """Every alert's rule file and the test files of their bundles, written into `folder`; the bundles in
+    batches of nearly equal work, one per core (one promtool process each)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    suites = promtool_tests.suites(stack)
     for suite in suites:
         (folder / suite.rules_file).write_text(to_yaml(suite.rules))
-    bundles = promtool_tests.bundles(suites)
-    for bundle in bundles:
+    batches: list[list[promtool_tests.Bundle]] = [[] for _ in range(os.cpu_count() or 1)]
+    costs = [0.0 for _ in batches]
+    for bundle in sorted(promtool_tests.bundles(suites), key=lambda b: -b.cost):  # the costliest first,
         (folder / bundle.tests_file).write_text(to_yaml(bundle.tests))
-    batches = tools.batches(bundles, os.cpu_count() or 1)
-    results = tools.each(lambda batch: _test_rules([b.tests_file for b in batch], sum(len(b.suites) for b in batch),
-                                                   folder), batches)  # fmt: skip
-    passed = {file for result in results for file in _PASSED.findall(result.output)}
-    yield from _alone(ctx, [s for bundle in bundles if bundle.tests_file not in passed for s in bundle.suites], folder)
+        least = costs.index(min(costs))  # to the batch with the least work so far
+        batches[least].append(bundle)
+        costs[least] += bundle.cost
+    return [batch for batch in batches if batch]
 
 
 _PASSED = re.compile(r"^Unit Testing:\s+(\S+)\n\s+SUCCESS$", re.M)
 
 
-def _alone(ctx: Context, suites: list[promtool_tests.Suite], folder: Path) -> Iterator[Finding]:
+def _alone(ctx: Context, suites: list[promtool_tests.Suite], folder: Path, tmpdir: Path | None = None
+           ) -> Iterator[Finding]:  # fmt: skip
     """Each suite's own test file, in at most one promtool process per core, and what failed in it."""
     for suite in suites:
         (folder / suite.tests_file).write_text(to_yaml(suite.tests))
     batches = tools.batches(suites, os.cpu_count() or 1)
-    run = tools.each(lambda batch: _test_rules([s.tests_file for s in batch], len(batch), folder), batches)
+    run = tools.each(lambda batch: _test_rules([s.tests_file for s in batch], len(batch), folder, tmpdir), batches)
     for batch, result in zip(batches, run, strict=True):
         if result.code == 0:
             continue
         failed = _failures(result.output)
         if None in failed or not failed:  # a failure promtool names no test of (a file it cannot read): run alone
-            alone = tools.each(lambda suite: _test_rules([suite.tests_file], 1, folder), batch)
+            alone = tools.each(lambda suite: _test_rules([suite.tests_file], 1, folder, tmpdir), batch)
             for suite, result_alone in zip(batch, alone, strict=True):
                 yield from _suite_findings(ctx, suite, result_alone)
         else:
@@ -55,8 +71,8 @@ def _alone(ctx: Context, suites: list[promtool_tests.Suite], folder: Path) -> It
                 yield from _suite_findings(ctx, suite, result, failed)
 
 
-def _test_rules(files: list[str], alerts: int, folder: Path) -> tools.Result:
-    return tools.run("promtool", "test", "rules", *files, cwd=folder, timeout=60 + 2 * alerts)
+def _test_rules(files: list[str], alerts: int, folder: Path, tmpdir: Path | None) -> tools.Result:
+    return tools.run("promtool", "test", "rules", *files, cwd=folder, timeout=60 + 2 * alerts, tmpdir=tmpdir)
 
 
 def _suite_findings(

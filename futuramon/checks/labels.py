@@ -12,11 +12,15 @@ def static_labels(alert: Alert) -> dict[str, str]:
     return {"alertname": alert.name, **alert_labels(alert)}
 
 
-def carried(stack: Stack, alert: Alert) -> frozenset[str] | None:
-    """Every label name the firing alert carries: its static labels and what its expression keeps
+def carried(stack: Stack) -> dict[str, frozenset[str] | None]:
+    """Alert name → every label name the firing alert carries: its static labels and what its expression keeps
     (None when the expression reads a metric the catalog does not describe)."""
-    kept = promql.output_labels(alert.expr, stack.series_labels())
-    return None if kept is None else kept | set(static_labels(alert))
+    catalog = stack.series_labels()
+    found: dict[str, frozenset[str] | None] = {}
+    for alert in stack.alerts:
+        kept = promql.output_labels(alert.expr, catalog)
+        found[alert.name] = None if kept is None else kept | set(static_labels(alert))
+    return found
 
 
 def can_match(matchers: tuple[str, ...], alert: Alert, labels: frozenset[str] | None) -> bool:

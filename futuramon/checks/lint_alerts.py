@@ -21,8 +21,9 @@ _NOT_PROSE = re.compile(r"`[^`]*`|https?://\S+")
 
 def annotation_labels(ctx: Context) -> Iterator[Finding]:
     """A label a template reads but the alert does not carry expands to nothing (pint's alerts/template)."""
+    every = ctx.once("carried", lambda: carried(ctx.stack))
     for alert in ctx.stack.alerts:
-        labels = carried(ctx.stack, alert)
+        labels = every[alert.name]
         if labels is None:
             continue
         for key, text in (("summary", alert.summary), ("description", alert.description)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import Grid
+from futuramon.model import Alert, Dashboard, Grid, Panel
 
 COLUMNS = 24
 
@@ -29,12 +29,15 @@ def _overlap(a: Grid, b: Grid) -> bool:
 
 
 def panel_thresholds(ctx: Context) -> Iterator[Finding]:
-    """A panel that plots an alert's signal must draw that alert's threshold."""
+    """A panel that plots an alert's signal must draw that alert's threshold (a stamped alert's: its template)."""
+    by_signal: dict[str, list[Alert]] = {}
+    for alert in ctx.stack.declared_alerts:
+        by_signal.setdefault(alert.signal, []).append(alert)
     for dashboard in ctx.stack.dashboards:
         for panel in dashboard.panels:
             queries = {query.expr for query in panel.queries}
-            for alert in ctx.stack.declared_alerts:  # a stamped alert's panel plots its template
-                if alert.signal in queries and panel.thresholds_from != alert.name:
+            for alert in [alert for expr in sorted(queries) for alert in by_signal.get(expr, [])]:
+                if panel.thresholds_from != alert.name:
                     yield Finding(ctx.where(panel), f"panel {panel.title!r} plots the signal of {alert.name} but does "
                                                     f"not draw its threshold (set thresholds_from={alert.name!r}, or "
                                                     "build it with signal_panel)")  # fmt: skip
@@ -47,8 +50,12 @@ def panel_thresholds(ctx: Context) -> Iterator[Finding]:
 def panel_signal(ctx: Context) -> Iterator[Finding]:
     """The panel an alert's `dashboard_url` opens must plot that alert's own signal (a stamped alert's: its
     template, which the panel shows with the dashboard's variables)."""
+    panels: dict[str, tuple[Dashboard, Panel]] = {}
+    for board in ctx.stack.dashboards:
+        for shown in board.panels:
+            panels.setdefault(shown.title, (board, shown))  # the first of a title, as Stack.panel_of finds it
     for alert in ctx.stack.declared_alerts:
-        dashboard, panel = ctx.stack.panel_of(alert)
+        dashboard, panel = panels[alert.panel]
         if alert.signal not in {query.expr for query in panel.queries}:
             yield Finding(ctx.where(alert), f"alert {alert.name} links to panel {panel.title!r} of {dashboard.uid}, "
                                             "which does not plot its signal: point `panel` at a panel built with "

@@ -14,10 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from futuramon import cases, tools
-from futuramon.checks.base import SAFE_LOADER, Check, Context, Finding
+from futuramon.checks.base import Check, Context, Finding
 from futuramon.model import Alert, Stack
 from futuramon.render import deployed, outputs, ruler
 from futuramon.render.text import alert_labels
@@ -27,36 +25,37 @@ RULE_FILE = {"configmaps": outputs.RULES}  # otherwise the rules are every file 
 RULE_FOLDER = {"prometheus-operator": outputs.K8S_RULES, "ruler": f"{ruler.FOLDER}/"}
 
 
-def rule_files(ctx: Context) -> dict[str, dict[str, Any]]:
-    """Rendered file → the Prometheus rule file it carries (PrometheusRule's spec, a ruler file without its
-    `namespace`): what Prometheus or the ruler will load."""
+def rule_files(ctx: Context) -> dict[str, str]:
+    """Rendered file → the Prometheus rule file it carries (the plain file itself, PrometheusRule's spec, a ruler
+    file without its `namespace`): what Prometheus or the ruler will load."""
     target = ctx.stack.environment.target
     if target in RULE_FILE:
-        names = [RULE_FILE[target]]
-    else:
-        names = sorted(name for name in ctx.files if name.startswith(RULE_FOLDER[target]))
+        return {RULE_FILE[target]: ctx.files[RULE_FILE[target]]}
     carried = {}
-    for name in names:
-        document = yaml.safe_load(ctx.files[name])
+    for name in sorted(name for name in ctx.files if name.startswith(RULE_FOLDER[target])):
+        document = ctx.documents(name)[0]
         groups = document["spec"]["groups"] if document.get("kind") == "PrometheusRule" else document["groups"]
-        carried[name] = {"groups": groups}
+        carried[name] = to_yaml({"groups": groups})
     return carried
 
 
-def _written(ctx: Context, folder: str) -> dict[str, Path]:
-    """`rule_files` written into the scratch folder, by rendered name."""
-    base = ctx.workdir / folder
-    paths = {}
-    for index, (name, rules) in enumerate(rule_files(ctx).items()):
-        path = base / f"{index}-{Path(name).name}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_yaml(rules))
-        paths[name] = path
-    return paths
+def _written(ctx: Context) -> dict[str, Path]:
+    """`rule_files` written once into the scratch folder (for promtool and vmalert), by rendered name."""
+
+    def write() -> dict[str, Path]:
+        base = ctx.workdir / "rules"
+        base.mkdir(parents=True, exist_ok=True)
+        paths = {}
+        for index, (name, text) in enumerate(rule_files(ctx).items()):
+            paths[name] = base / f"{index}-{Path(name).name}"
+            paths[name].write_text(text)
+        return paths
+
+    return ctx.once("rule files", write)
 
 
 def promtool_rules(ctx: Context) -> Iterator[Finding]:
-    for name, path in _written(ctx, "promtool-rules").items():
+    for name, path in _written(ctx).items():
         result = tools.run("promtool", "check", "rules", str(path))
         if result.code != 0:
             yield Finding((ctx.shown(name), 0), f"promtool check rules failed:\n{result.output}")
@@ -65,7 +64,7 @@ def promtool_rules(ctx: Context) -> Iterator[Finding]:
 def vmalert_dry_run(ctx: Context) -> Iterator[Finding]:
     if ctx.stack.environment.target != "ruler":
         return
-    for name, path in _written(ctx, "vmalert-rules").items():
+    for name, path in _written(ctx).items():
         result = tools.run("vmalert", "-dryRun", f"-rule={path}", "-loggerLevel=ERROR")
         if result.code != 0:
             yield Finding((ctx.shown(name), 0), f"vmalert -dryRun failed:\n{result.output}")
@@ -82,7 +81,7 @@ def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
     route tree's matchers read (alerts that agree on all of those take the same routes)."""
     stack = ctx.stack
     config = ctx.workdir / outputs.ALERTMANAGER
-    read = _routed_by(ctx.files[outputs.ALERTMANAGER])
+    read = _routed_by(ctx.documents(outputs.ALERTMANAGER)[0]["route"])
     proven = [(alert, proven_labels(stack, alert)) for alert in stack.alerts]
 
     def routing(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -113,10 +112,10 @@ def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
 _MATCHER_NAME = re.compile(r"^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
 
 
-def _routed_by(config: str) -> frozenset[str] | None:
-    """The label names the route tree of an Alertmanager config matches on (None: a matcher not read here)."""
+def _routed_by(tree: dict[str, Any]) -> frozenset[str] | None:
+    """The label names an Alertmanager route tree matches on (None: a matcher not read here)."""
     names: set[str] = set()
-    pending = [yaml.load(config, Loader=SAFE_LOADER)["route"]]
+    pending = [tree]
     while pending:
         route = pending.pop()
         names |= {*route.get("match", {}), *route.get("match_re", {})}
@@ -135,10 +134,10 @@ def selector_labels(ctx: Context) -> Iterator[Finding]:
         "PrometheusRule": (environment.rule_labels, "rule_labels (the Prometheus ruleSelector)"),
         "AlertmanagerConfig": (environment.alertmanager_config_labels, "alertmanager_config_labels"),
     }
-    for name, text in ctx.files.items():
+    for name in ctx.files:
         if not name.startswith("k8s/"):
             continue
-        for document in yaml.safe_load_all(text):
+        for document in ctx.documents(name):
             kind = document.get("kind", "")
             labels = document.get("metadata", {}).get("labels", {})
             needed, source = wanted.get(kind, ({}, ""))

@@ -111,6 +111,16 @@ class Bundle:
     def tests_file(self) -> str:
         return f"{self.name}.tests.yaml"
 
+    @property
+    def cost(self) -> float:
+        """promtool's work, roughly: each group evaluates every rule of the bundle once a minute up to its latest
+        eval_time, after setting up a storage (about as long as 60 rule evaluations)."""
+        rules = len(self.suites)
+        return sum((_length(test)[0] / 60 + 1) * rules + GROUP_SETUP for test in self.tests["tests"])
+
+
+GROUP_SETUP = 60
+
 
 def bundles(suites: list[Suite], size: int = BUNDLE_ALERTS) -> list[Bundle]:
     """The suites packed into bundles of at most `size` alerts whose cases run for the same evaluation times

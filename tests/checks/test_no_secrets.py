@@ -17,3 +17,20 @@ def test_bad_webhook_in_output(run_check: Run) -> None:
 def test_bad_token_in_output(run_check: Run) -> None:
     problems = run_check("no-secrets", files={"runbooks/Slow.md": "token xoxb-1234567890-abcdef\n"})
     assert problems and "a Slack token" in problems[0].message
+
+
+def test_bad_secrets_found_whatever_the_text_holds_besides(run_check: Run) -> None:
+    """RE2 scans text whose characters it reads as Python's re does (ASCII, and symbols such as `→`); a text with
+    other letters or spaces (`é`, a no-break space) goes to Python's re: the same secrets are found either way."""
+    texts = {
+        "runbooks/Slow.md": "→ https://hooks.slack.com/services/T/B/C\n",
+        "runbooks/ApiDown.md": "Résumé:\n\n  url:\u00a0https://example.com/alert\n",
+        "grafana/dashboards/shop.json": "routing_key: 'R0123456789abcdefghijK'\n",
+    }
+    problems = run_check("no-secrets", files=texts)
+    assert [(p.path, p.line, p.message.split(" in the output")[0]) for p in problems] == [
+        ("out/grafana/dashboards/shop.json", 1, "a PagerDuty key"),
+        ("out/grafana/dashboards/shop.json", 1, "an inline key"),
+        ("out/runbooks/ApiDown.md", 3, "an inline webhook URL"),
+        ("out/runbooks/Slow.md", 1, "a Slack webhook URL"),
+    ]
