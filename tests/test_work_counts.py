@@ -19,8 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bench.scale import generate
 from futuramon import forked, promql, templates, tools, writer
-from futuramon.checks import REGISTRY
-from futuramon.checks import base, outputs
+from futuramon.checks import REGISTRY, base, outputs
 from futuramon.checks.base import Check, Context
 from futuramon.checks.behaviour import alert_tests
 from futuramon.loader import load

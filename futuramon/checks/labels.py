@@ -14,12 +14,14 @@ def static_labels(alert: Alert) -> dict[str, str]:
 
 def carried(stack: Stack) -> dict[str, frozenset[str] | None]:
     """Alert name → every label name the firing alert carries: its static labels and what its expression keeps
-    (None when the expression reads a metric the catalog does not describe)."""
+    (None when the expression reads a metric the catalog does not describe). The copies of a stamped alert
+    share a name and differ only in label values: the first copy speaks for all."""
     catalog = stack.series_labels()
     found: dict[str, frozenset[str] | None] = {}
     for alert in stack.alerts:
-        kept = promql.output_labels(alert.expr, catalog)
-        found[alert.name] = None if kept is None else kept | set(static_labels(alert))
+        if alert.name not in found:
+            kept = promql.output_labels(alert.expr, catalog)
+            found[alert.name] = None if kept is None else kept | set(static_labels(alert))
     return found
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from futuramon import cases, tools
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import Alert, Stack
+from futuramon.model import Alert, Stack, matcher_parts
 from futuramon.render import deployed, outputs, ruler
 from futuramon.render.text import alert_labels
 from futuramon.render.yamltext import to_yaml
@@ -77,11 +77,12 @@ def proven_labels(stack: Stack, alert: Alert) -> dict[str, str]:
 
 
 def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
-    """Each alert's labels through `amtool config routes test`: once per distinct set of the labels the
-    route tree's matchers read (alerts that agree on all of those take the same routes)."""
+    """Each alert's labels through `amtool config routes test`: once per distinct set of the labels the routes
+    match on, as deployed and as declared (alerts that agree on all of those take the same routes)."""
     stack = ctx.stack
     config = ctx.workdir / outputs.ALERTMANAGER
-    read = _routed_by(ctx.documents(outputs.ALERTMANAGER)[0]["route"])
+    deployed_names = _routed_by(ctx.documents(outputs.ALERTMANAGER)[0]["route"])
+    read = None if deployed_names is None else deployed_names | _declared_routing_labels(stack)
     proven = [(alert, proven_labels(stack, alert)) for alert in stack.alerts]
 
     def routing(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -92,21 +93,28 @@ def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
         asked.setdefault(routing(labels), labels)  # the first alert of each routing speaks for the others
     results = dict(zip(asked, tools.each(lambda labels: tools.route(config, labels), list(asked.values())),
                        strict=True))  # fmt: skip
+    intended = {key: [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
+                for key, labels in asked.items()}  # fmt: skip
     namespace = stack.settings.namespace
     for alert, labels in proven:
-        result = results[routing(labels)]
-        intended = [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
+        key = routing(labels)
+        result = results[key]
         reached = result.output.splitlines()[0].split(",") if result.code == 0 and result.output else []
-        if reached == intended:
+        if reached == intended[key]:
             continue
-        message = (f"alert {alert.name} should reach {', '.join(intended)} but the Alertmanager config as deployed "
-                   f"({outputs.ALERTMANAGER}) sends it to {', '.join(reached) or 'nothing'}")  # fmt: skip
+        message = (f"alert {alert.name} should reach {', '.join(intended[key])} but the Alertmanager config as "
+                   f"deployed ({outputs.ALERTMANAGER}) sends it to {', '.join(reached) or 'nothing'}")  # fmt: skip
         if stack.environment.target == "prometheus-operator" and labels.get("namespace") != namespace:
             message += (
                 f': it lacks the label namespace="{namespace}", which the operator requires on every route of an '
                 f"AlertmanagerConfig (keep `namespace` in the expression, or set it in the environment's alert_labels)"
             )
         yield Finding(ctx.where(alert), message)
+
+
+def _declared_routing_labels(stack: Stack) -> frozenset[str]:
+    """The label names the declared routes match on (futuramon's own reading of the routing)."""
+    return frozenset(matcher_parts(m)[0] for _, path in stack.routing.numbered() for m in path[-1].matchers)
 
 
 _MATCHER_NAME = re.compile(r"^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
