@@ -47,6 +47,7 @@ def check_rendered(built: Build, specs: Path, out: Path, checks: list[Check], st
         for index, rendered in enumerate(built.environments):
             workdir = Path(scratch) / rendered.name / "out"
             writer.write({n: text for n, text in rendered.files.items() if n.startswith(TOOL_INPUTS)}, workdir)
+            _ = rendered.stack.groups  # stamped groups expanded once, here, not by each check's thread at once
             # out/'s drift and foreign files, each reported once: under its environment, the rest with the first
             mine = {p for p in [*drift, *foreign] if p.startswith(rendered.root)
                     or (index == 0 and not any(p.startswith(root) for root in roots))}  # fmt: skip
@@ -68,7 +69,7 @@ def _run(contexts: list[Context], checks: list[Check], strict: bool) -> list[Pro
     """Every check on every environment at once, those that wait on tools first (the others take turns at the
     interpreter meanwhile)."""
     runs = sorted(((check, context) for check in checks for context in contexts), key=lambda r: not r[0].needs_tools)
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=len(runs) or 1) as pool:
         return [p for found in pool.map(lambda run: run[0].run(run[1], strict), runs) for p in found]
 
 

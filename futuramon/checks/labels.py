@@ -12,16 +12,14 @@ def static_labels(alert: Alert) -> dict[str, str]:
     return {"alertname": alert.name, **alert_labels(alert)}
 
 
-def carried(stack: Stack) -> dict[str, frozenset[str] | None]:
-    """Alert name → every label name the firing alert carries: its static labels and what its expression keeps
-    (None when the expression reads a metric the catalog does not describe). The copies of a stamped alert
-    share a name and differ only in label values: the first copy speaks for all."""
+def carried(stack: Stack) -> list[tuple[Alert, frozenset[str] | None]]:
+    """Each alert, with every label name it carries when it fires: its static labels and what its expression
+    keeps (None when the expression reads a metric the catalog does not describe)."""
     catalog = stack.series_labels()
-    found: dict[str, frozenset[str] | None] = {}
+    found = []
     for alert in stack.alerts:
-        if alert.name not in found:
-            kept = promql.output_labels(alert.expr, catalog)
-            found[alert.name] = None if kept is None else kept | set(static_labels(alert))
+        kept = promql.output_labels(alert.expr, catalog)
+        found.append((alert, None if kept is None else kept | set(static_labels(alert))))
     return found
 
 

@@ -21,9 +21,7 @@ _NOT_PROSE = re.compile(r"`[^`]*`|https?://\S+")
 
 def annotation_labels(ctx: Context) -> Iterator[Finding]:
     """A label a template reads but the alert does not carry expands to nothing (pint's alerts/template)."""
-    every = ctx.once("carried", lambda: carried(ctx.stack))
-    for alert in ctx.stack.alerts:
-        labels = every[alert.name]
+    for alert, labels in ctx.once("carried", lambda: carried(ctx.stack)):
         if labels is None:
             continue
         for key, text in (("summary", alert.summary), ("description", alert.description)):

@@ -35,8 +35,7 @@ def unreachable_routes(ctx: Context) -> Iterator[Finding]:
 def inhibit_coverage(ctx: Context) -> Iterator[Finding]:
     """Alertmanager counts a label missing on both sides as equal: a source alert without an `equal` label
     mutes every target alert without it, in every cluster and service."""
-    every = ctx.once("carried", lambda: carried(ctx.stack))
-    alerts = [(alert, every[alert.name]) for alert in ctx.stack.alerts]
+    alerts = ctx.once("carried", lambda: carried(ctx.stack))
     for rule in ctx.stack.routing.inhibit:
         sources = [(a, labels) for a, labels in alerts if can_match(rule.source, a, labels)]
         targets = [(a, labels) for a, labels in alerts if can_match(rule.target, a, labels)]

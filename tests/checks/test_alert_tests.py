@@ -27,22 +27,28 @@ def test_bad_case_names_the_case(run_check: Run) -> None:
     assert "got:[]" in problem.message.replace(" ", "")
 
 
-# Busy reads `up` too, with cases of the same lengths as ApiDown's. Bundled into one group with ApiDown's, its
-# "busy" case would leave ApiDown's "down" case alone (other metric), and its "idle" series would add 1 to
-# ApiDown's sum(up): a broken quiet case of ApiDown beside it would pass.
-BUSY = """
-BUSY = alert("Busy", signal="max by (service) (latency_seconds or up)", op=">", threshold=5, for_="5m",
-             severity="warning", category="platform", panel="Up", summary="Busy", description="busy", runbook=BOOK,
-             tests=(fires("busy", "10m", {'latency_seconds{service="api"}': "9x20"}, service="api"),
-                    quiet("idle", "10m", {'up{service="api", instance="x"}': "1x20"})))
-GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW, BUSY))
+# Down and Busy both read requests_total, with cases of the same lengths. Bundled into one group, Busy's "busy"
+# case would leave Down's "down" case alone (another metric), and its "idle" series would add 1 to Down's
+# sum(requests_total): a broken quiet case of Down beside it would pass.
+EXTRA = """
+from futuramon.dsl import series
+
+DOWN = alert("Down", signal="sum by (service) (requests_total)", op="==", threshold=0, for_="5m",
+             severity="critical", category="platform", panel="Up", summary="down", description="down", runbook=BOOK,
+             tests=(fires(series("requests_total", {"service": "api"}, values="0x20"), name="down", at="10m",
+                          labels={"service": "api"}, hold=False, below=False),
+                    quiet("up", series("requests_total", {"service": "api"}, values="1x20"), at="10m")))
+BUSY = alert("Busy", signal="max by (service) (latency_seconds or requests_total)", op=">", threshold=5,
+             for_="5m", severity="warning", category="platform", panel="Up", summary="busy", description="busy",
+             runbook=BOOK,
+             tests=(fires(series("latency_seconds", {"service": "api"}, values="9x20"), name="busy", at="10m",
+                          labels={"service": "api"}, hold=False, below=False),
+                    quiet("idle", series("requests_total", {"service": "api", "instance": "x"}, values="1x20"),
+                          at="10m")))
+MORE = RuleGroup(name="more", alerts=(DOWN, BUSY))
 """
-BROKEN_QUIET = ("quiet(\"up\", \"10m\", {'up{service=\"api\"}': \"1x20\"})",
-                "quiet(\"up\", \"10m\", {'up{service=\"api\"}': \"0x20\"})")  # fmt: skip
-
-
-def _with_busy(spec: str = MINIMAL) -> str:
-    return spec.replace('GROUP = RuleGroup(name="shop", alerts=(APIDOWN, SLOW))\n', BUSY)
+BROKEN_QUIET = ('quiet("up", series("requests_total", {"service": "api"}, values="1x20")',
+                'quiet("up", series("requests_total", {"service": "api"}, values="0x20")')  # fmt: skip
 
 
 def _stack(tmp_path: Path, spec: str) -> Stack:
@@ -51,50 +57,56 @@ def _stack(tmp_path: Path, spec: str) -> Stack:
     return load(tmp_path / "specs")[0]
 
 
+def _bundle_of(bundles: list[promtool_tests.Bundle], alert: str) -> promtool_tests.Bundle:
+    return next(b for b in bundles if alert in [s.alert.name for s in b.suites])
+
+
 def test_cases_whose_rules_read_each_others_series_never_share_a_group(tmp_path: Path) -> None:
-    suites = promtool_tests.suites(_stack(tmp_path, _with_busy()))
-    (bundle,) = promtool_tests.bundles(suites)  # same lengths, nothing read that the other writes: one bundle
-    assert [s.alert.name for s in bundle.suites] == ["ApiDown", "Busy"]
+    bundles = promtool_tests.bundles(promtool_tests.suites(_stack(tmp_path, MINIMAL + EXTRA)))
+    bundle = _bundle_of(bundles, "Down")  # same lengths, nothing read that the other writes: one bundle
+    assert {"Down", "Busy"} <= {s.alert.name for s in bundle.suites}
     for group in bundle.tests["tests"]:
-        assert len({check["alertname"] for check in group["alert_rule_test"]}) == 1, group
+        assert not {"Down", "Busy"} <= {check["alertname"] for check in group["alert_rule_test"]}, group
 
 
 def test_a_failing_case_still_fails_beside_a_case_that_would_hide_it(run_check: Run) -> None:
-    """ApiDown's quiet case is broken (its series says down): in a group with Busy's series, sum(up) would no
+    """Down's quiet case is broken (its series says down): in a group with Busy's series, the sum would no
     longer be 0 and the broken case would pass."""
-    (problem,) = run_check("alert-tests", BROKEN_QUIET, spec=_with_busy())
-    assert problem.message.startswith("alert ApiDown: case 'up' expected the alert stays quiet at 10m, promtool says")
+    (problem,) = run_check("alert-tests", BROKEN_QUIET, spec=MINIMAL + EXTRA)
+    assert problem.message.startswith("alert Down: case 'up' expected the alert stays quiet at 10m, promtool says")
 
 
 def test_an_alert_that_reads_alerts_is_bundled_alone(tmp_path: Path) -> None:
-    spec = _with_busy().replace("latency_seconds or up", "latency_seconds or ALERTS")
+    spec = (MINIMAL + EXTRA).replace("latency_seconds or requests_total", "latency_seconds or ALERTS")
     bundles = promtool_tests.bundles(promtool_tests.suites(_stack(tmp_path, spec)))
-    assert [[s.alert.name for s in b.suites] for b in bundles] == [["ApiDown"], ["Busy"]]
+    assert [s.alert.name for s in _bundle_of(bundles, "Busy").suites] == ["Busy"]
 
 
 def test_alerts_whose_series_are_apart_share_groups(tmp_path: Path) -> None:
     passing = SERVICES.replace('_DOWN = {2: "1x20", 5: "oops"}', "_DOWN = {}").replace('_UP = {4: "0x20", 5: "oops"}',
                                                                                      "_UP = {}")  # fmt: skip
-    stack = _stack(tmp_path, MINIMAL + passing)
-    suites = promtool_tests.suites(stack)
+    suites = promtool_tests.suites(_stack(tmp_path, MINIMAL + passing))
     groups = [{check["alertname"] for check in test["alert_rule_test"]} for b in promtool_tests.bundles(suites)
               for test in b.tests["tests"]]  # fmt: skip
-    services = {f"ApiDown{n}" for n in range(6)}
-    # each service's cases filter their own series: both groups hold all 6; ApiDown's sum reads them all
-    assert sorted(map(sorted, groups)) == [["ApiDown"], ["ApiDown"], sorted(services), sorted(services)]
-    assert sum(len(s.tests["tests"]) for s in suites) == 14
+    services = sorted(f"Down{n}" for n in range(6))
+    # each service's cases filter their own series: both groups hold a case of all 6
+    assert [sorted(group) for group in groups if group & set(services)] == [services, services]
 
 
-# Six more services' ApiDown, all bundled together; service 2's firing case does not fire, service 4's quiet case
-# fires, and service 5's values do not parse (promtool names no test for that: its bundle fails as a whole).
+# Six services' Down, all bundled together; service 2's firing case does not fire, service 4's quiet case fires,
+# and service 5's values do not parse (promtool names no test for that: its bundle fails as a whole).
 SERVICES = """
+from futuramon.dsl import series
+
 _DOWN = {2: "1x20", 5: "oops"}
 _UP = {4: "0x20", 5: "oops"}
 _SERVICES = tuple(
-    alert(f"ApiDown{n}", signal=f'sum by (service) (up{{service="s{n}"}})', op="==", threshold=0, for_="5m",
-          severity="critical", category="platform", panel="Up", summary="down", description="down", runbook=BOOK,
-          tests=(fires("down", "10m", {f'up{{service="s{n}"}}': _DOWN.get(n, "0x20")}, service=f"s{n}"),
-                 quiet("up", "10m", {f'up{{service="s{n}"}}': _UP.get(n, "1x20")})))
+    alert(f"Down{n}", signal=f'sum by (service) (requests_total{{service="s{n}"}})', op="==", threshold=0,
+          for_="5m", severity="critical", category="platform", panel="Up", summary="down", description="down",
+          runbook=BOOK,
+          tests=(fires(series("requests_total", {"service": f"s{n}"}, values=_DOWN.get(n, "0x20")), name="down",
+                       at="10m", labels={"service": f"s{n}"}, hold=False, below=False),
+                 quiet("up", series("requests_total", {"service": f"s{n}"}, values=_UP.get(n, "1x20")), at="10m")))
     for n in range(6)
 )
 SERVICES = RuleGroup(name="services", alerts=_SERVICES)
@@ -112,11 +124,11 @@ def test_bundled_findings_are_those_of_each_suite_alone(tmp_path: Path) -> None:
         (folder / suite.rules_file).write_text(to_yaml(suite.rules))
     assert bundled == list(_alone(context, suites, folder))
     assert [f.message.splitlines()[0] for f in bundled] == [
-        "alert ApiDown2: case 'down' expected the alert fires at 10m, promtool says:",
-        "alert ApiDown4: case 'up' expected the alert stays quiet at 10m, promtool says:",
+        "alert Down2: case 'down' expected the alert fires at 10m, promtool says:",
+        "alert Down4: case 'up' expected the alert stays quiet at 10m, promtool says:",
         "promtool test rules failed:",
     ]
-    assert "ApiDown5.tests.yaml" in bundled[-1].message
+    assert "Down5.tests.yaml" in bundled[-1].message
 
 
 def _context(stack: Stack, workdir: Path) -> Context:
