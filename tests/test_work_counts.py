@@ -24,8 +24,10 @@ from futuramon.checks.base import Check, Context
 from futuramon.checks.behaviour import alert_tests
 from futuramon.loader import load
 from futuramon.model import Alert, Stack
+from futuramon.pipeline import Build
 from futuramon.render import prometheus, promtool_tests
 from futuramon.render.outputs import render
+from futuramon.validate import check_rendered
 
 from .conftest import SPECS
 
@@ -161,3 +163,19 @@ def test_checks_share_what_they_read(tmp_path: Path, monkeypatch: pytest.MonkeyP
     kinds = {(d["apiVersion"], d["kind"]) for name in k8s for d in context.documents(name)}
     assert outputs.kubernetes_validate.utils.schema_contents.cache_info().misses <= 2 * len(kinds)
     assert resolved[None] <= 4
+
+
+def test_validate_of_futuratickets_starts_few_tool_processes(built: Build, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Every check of both environments: promtool tests its alerts in at most one process per core and
+    environment, amtool routes each route case and each distinct routing once (not each alert)."""
+    started = _counting(monkeypatch, tools, "run", key=lambda name, *args: (name, *args[:2]))
+    problems = check_rendered(built, SPECS, tmp_path, REGISTRY)
+    assert {p.check for p in problems} <= {"drift"}  # tmp_path is no committed out/: every file is missing
+    stacks = [e.stack for e in built.environments]
+    cores = os.cpu_count() or 1
+    assert 1 <= started["promtool", "test", "rules"] <= cores * len(stacks)
+    route_cases = sum(len(s.routing.tests) for s in stacks)
+    alerts = sum(len(s.alerts) for s in stacks)
+    assert route_cases < started["amtool", "config", "routes"] < route_cases + alerts // 2
+    assert started["promtool", "check", "rules"] == 2 * len(stacks)  # the rules each loads, the annotations
