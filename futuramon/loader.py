@@ -193,15 +193,22 @@ def _refuse_secrets(reached: list[Model]) -> None:
     """No string of a spec may hold a webhook URL or a token: it would land in out/, a diff, a log."""
     for subject in reached:
         for field, value in vars(subject).items():
-            items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, tuple) else []
-            texts = [(field, value)] + [(f"{field}.{key}", text) for key, item in items for text in (str(key), item)]
-            for where, text in texts:
+            for where, text in _texts(field, value):
                 what = secret_in(text) if isinstance(text, str) else None
                 if what:
                     message = f"holds {what} ({redact(text)}): secrets never belong in a spec; put it in the "
                     raise SpecError(
                         message + "webhook Secret and name its key in a *_file field", _place(subject, where)
                     )
+
+
+def _texts(where: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """A field's value, and each key and item inside it (a RuleGroup's for_each: a tuple of dicts), with where."""
+    yield where, value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, tuple) else []
+    for key, item in items:
+        yield f"{where}.{key}", str(key)
+        yield from _texts(f"{where}.{key}", item) if isinstance(item, dict) else [(f"{where}.{key}", item)]
 
 
 def _unique_objects(found: list[Any]) -> list[Any]:

@@ -109,11 +109,13 @@ def test_validate_proves_the_copies(tmp_path: Path, cli: Cli) -> None:
         (SERVICES, '({"severity": "api"},)', ["field 'for_each'", "names severity, which futuramon sets"]),
         ('category="platform", panel="Up", summary="Slow"', 'category="platform", panel="Up", summary="Slow", '
          'labels={"service": "x"}', ["Alert 'Slow'", "field 'labels'", "sets service, which its group's for_each"]),
+        (SERVICES, '({"service": "api"}, {"service": "hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdefghijklmnop"})',
+         ["RuleGroup 'shop-{service}'", "field 'for_each.1.service'", "holds a Slack webhook URL"]),
         (PLAIN_PANEL, STAMPED_PANEL,
          ["Panel 'Up'", "field 'queries'", "declare Variable(name='service', ...) on dashboard 'shop'"]),
     ],
     ids=["quote in a value", "other keys", "name without a parameter", "same name twice", "reserved key",
-         "label set twice", "panel without the variable"],
+         "label set twice", "secret in a value", "panel without the variable"],
 )  # fmt: skip
 def test_what_a_parameter_set_could_break_is_refused(
     tmp_path: Path, cli: Cli, before: str, after: str, expected: list[str]

@@ -8,6 +8,7 @@ searched, PyYAML's emitter called and promtool started.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from collections import Counter
 from pathlib import Path
@@ -76,6 +77,28 @@ def test_a_stamped_alert_is_validated_and_parsed_once_however_many_copies(
         assert files["prometheus/alert-rules.yaml"].count("- alert: ") == services * 15
         work[services] = (validated[None], parsed[None])
     assert work[2] == work[300] and work[2][0] == 30, work  # the 15 FuturaTickets alerts, and 15 templates of them
+
+
+def test_the_loader_sends_back_the_templates_not_the_copies(tmp_path: Path) -> None:
+    """What the loader's process pickles back grows by one small parameter set per service, not by 15 alerts."""
+    size = {n: len(pickle.dumps(load(generate(SPECS, tmp_path / f"s{n}", n, tests=True))[0])) for n in (2, 300)}
+    assert size[300] - size[2] < 298 * 100, size  # {"service": "svc0123"}: a few dozen bytes
+
+
+def test_a_render_syncs_once_and_leaves_unchanged_files_alone(specs: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    files = render(load(specs)[0])
+    out = tmp_path / "out"
+    synced = _counting(monkeypatch, writer, "_sync")
+    fsynced = _counting(monkeypatch, os, "fsync")
+    writer.write(files, out)
+    assert (synced[None], fsynced[None]) == (1, 0)  # one syncfs for every file, no fsync per file
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    page = "runbooks/HighErrorRate.md"
+    written = writer.write({**files, page: files[page] + "\nEdited.\n"}, out)
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert written.changed == [page] and synced[None] == 2
+    assert [p.relative_to(out).as_posix() for p in before if before[p] != after[p]] == [page]
 
 
 def _loaded_here(specs: Path, monkeypatch: pytest.MonkeyPatch) -> Stack:
