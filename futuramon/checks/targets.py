@@ -54,9 +54,16 @@ def _written(ctx: Context) -> dict[str, Path]:
     return ctx.once("rule files", write)
 
 
+def rules_checked(ctx: Context) -> dict[str, tools.Result]:
+    """`promtool check rules` of each rule file the target loads, by rendered name: run once, for this check
+    and annotation-templates."""
+    return ctx.once("promtool check rules",
+                    lambda: {name: tools.run("promtool", "check", "rules", str(path))
+                             for name, path in _written(ctx).items()})  # fmt: skip
+
+
 def promtool_rules(ctx: Context) -> Iterator[Finding]:
-    for name, path in _written(ctx).items():
-        result = tools.run("promtool", "check", "rules", str(path))
+    for name, result in rules_checked(ctx).items():
         if result.code != 0:
             yield Finding((ctx.shown(name), 0), f"promtool check rules failed:\n{result.output}")
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from futuramon import tools
+from futuramon.checks import targets
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.render import alertmanager, outputs
 from futuramon.render.text import alert_annotations
@@ -16,6 +17,21 @@ _RULE = re.compile(r'rule (\d+), "([^"]+)": (.*)')
 
 
 def annotation_templates(ctx: Context) -> Iterator[Finding]:
+    """promtool parses every annotation of every alert as a Go template when it checks a rule file: its
+    findings on the rules the target loads (targets.rules_checked) name the broken ones. Only when promtool
+    read no rule of them (a file that is no rule file at all) are the annotations checked on their own."""
+    results = list(targets.rules_checked(ctx).values())
+    if any(result.code != 0 for result in results) and not any(_RULE.search(r.output) for r in results):
+        yield from _annotations_alone(ctx)
+        return
+    for result in results:
+        for broken in _RULE.finditer(result.output):
+            if broken.group(3).startswith("annotation "):
+                alert = ctx.stack.alert(broken.group(2))
+                yield Finding(ctx.where(alert), f"alert {alert.name}: broken Go template in {broken.group(3)}")
+
+
+def _annotations_alone(ctx: Context) -> Iterator[Finding]:
     stack = ctx.stack
     rules = {
         "groups": [
