@@ -234,7 +234,7 @@ def drill_command(
         wanted = list(alerts or [])
         if not wanted and not all_alerts:
             raise SpecError("name an alert to drill, or pass --all")
-        declared = {s.environment.name: [a.name for a in s.alerts] for s in stacks}
+        declared = {s.environment.name: [a.name for a in s.declared_alerts] for s in stacks}  # a stamped alert once
         for name in wanted:
             if not any(name in names for names in declared.values()):
                 raise SpecError(f"no alert named {name!r}; `futuramon list alerts` shows them")
@@ -448,10 +448,14 @@ def list_(
 def _rows(what: Listing, stack: "Stack") -> Sequence[tuple[str, ...]]:
     from futuramon.render.text import threshold_text
 
-    if what is Listing.alerts:
-        return [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL")] + [
-            (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel) for a in stack.alerts
-        ]
+    if what is Listing.alerts:  # each alert once, as declared; a stamped one says how many copies it has
+        stamped = any(g.for_each for g in stack.rule_groups)
+        return [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL", *(("COPIES",) * stamped))] + [
+            (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel,
+             *((f"{len(g.for_each)} by {', '.join(g.keys)}" if g.for_each else "1",) * stamped))
+            for g in stack.rule_groups
+            for a in g.alerts
+        ]  # fmt: skip
     if what is Listing.panels:
         return [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
             (d.uid, str(p.id), p.title, p.kind, p.unit, p.thresholds_from or "-")

@@ -95,6 +95,21 @@ def test_validate_proves_the_copies(tmp_path: Path, cli: Cli) -> None:
     assert "5 checks, 0 errors" in out
 
 
+def test_list_and_drill_take_each_declared_alert_once(tmp_path: Path, cli: Cli) -> None:
+    """`list alerts` shows a stamped alert once with how many copies it has; a drill takes a declared alert once,
+    through its first copy, not once per service."""
+    _stack(tmp_path / "specs")
+    code, out, err = cli("list", "alerts", "--specs", tmp_path / "specs")
+    assert code == 0, err
+    rows = [line.split() for line in out.splitlines()]
+    assert rows[0][-1] == "COPIES"
+    assert [(r[0], r[-3:]) for r in rows[1:]] == [("ApiDown", ["4", "by", "service"]), ("Slow", ["4", "by", "service"])]
+    code, out, err = cli("drill", "ApiDown", "--format", "json", "--specs", tmp_path / "specs")
+    assert code == 0, out + err
+    (drilled,) = json.loads(out)
+    assert (drilled["alert"], drilled["labels"]["service"]) == ("ApiDown", "api")
+
+
 @pytest.mark.parametrize(
     ("before", "after", "expected"),
     [

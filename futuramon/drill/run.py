@@ -16,7 +16,7 @@ from futuramon.model import Stack
 
 
 def drill(stack: Stack, names: list[str], live: bool = False) -> list[Drill]:
-    known = {a.name: a for a in stack.alerts}
+    known = {a.name: a for _, a in stack.representatives()}  # a stamped alert as its first copy
     for name in names:
         if name not in known:
             raise SpecError(f"no alert named {name!r}; `futuramon list alerts` shows them")
