@@ -84,27 +84,17 @@ def proven_labels(stack: Stack, alert: Alert) -> dict[str, str]:
 
 
 def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
-    """Each alert's labels through `amtool config routes test`: once per distinct set of the labels the routes
-    match on, as deployed and as declared (alerts that agree on all of those take the same routes)."""
     stack = ctx.stack
-    config = ctx.workdir / outputs.ALERTMANAGER
-    deployed_names = _routed_by(ctx.documents(outputs.ALERTMANAGER)[0]["route"])
-    read = None if deployed_names is None else deployed_names | _declared_routing_labels(stack)
     proven = [(alert, proven_labels(stack, alert)) for alert in stack.alerts]
-
-    def routing(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((k, v) for k, v in labels.items() if read is None or k in read))
-
     asked: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
     for _, labels in proven:
-        asked.setdefault(routing(labels), labels)  # the first alert of each routing speaks for the others
-    results = dict(zip(asked, tools.each(lambda labels: tools.route(config, labels), list(asked.values())),
-                       strict=True))  # fmt: skip
+        asked.setdefault(_routing(ctx, labels), labels)  # the first alert of each routing speaks for the others
+    results = dict(zip(asked, tools.each(lambda labels: route(ctx, labels), list(asked.values())), strict=True))
     intended = {key: [deployed.receiver_name(stack, r) for r in stack.routing.receivers_for(labels)]
                 for key, labels in asked.items()}  # fmt: skip
     namespace = stack.settings.namespace
     for alert, labels in proven:
-        key = routing(labels)
+        key = _routing(ctx, labels)
         result = results[key]
         reached = result.output.splitlines()[0].split(",") if result.code == 0 and result.output else []
         if reached == intended[key]:
@@ -117,6 +107,25 @@ def alerts_routed_as_deployed(ctx: Context) -> Iterator[Finding]:
                 f"AlertmanagerConfig (keep `namespace` in the expression, or set it in the environment's alert_labels)"
             )
         yield Finding(ctx.where(alert), message)
+
+
+def route(ctx: Context, labels: dict[str, str]) -> tools.Result:
+    """`amtool config routes test` of a label set through the Alertmanager config as deployed: run once per
+    distinct set of the labels the routes match on, as deployed and as declared, for every check that asks
+    (label sets that agree on all of those take the same routes)."""
+    key = _routing(ctx, labels)
+    return ctx.once(f"route {key}", lambda: tools.route(ctx.workdir / outputs.ALERTMANAGER, labels))
+
+
+def _routing(ctx: Context, labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The labels of a set that the routes match on (all of them when a matcher cannot be read here)."""
+
+    def read() -> frozenset[str] | None:
+        deployed_names = _routed_by(ctx.documents(outputs.ALERTMANAGER)[0]["route"])
+        return None if deployed_names is None else deployed_names | _declared_routing_labels(ctx.stack)
+
+    names = ctx.once("routing labels", read)
+    return tuple(sorted((k, v) for k, v in labels.items() if names is None or k in names))
 
 
 def _declared_routing_labels(stack: Stack) -> frozenset[str]:
