@@ -40,10 +40,11 @@ def inhibit_coverage(ctx: Context) -> Iterator[Finding]:
         sources = [(a, labels) for a, labels in alerts if can_match(rule.source, a, labels)]
         targets = [(a, labels) for a, labels in alerts if can_match(rule.target, a, labels)]
         for label in rule.equal:
-            muted = [a.name for a, labels in targets if labels is not None and label not in labels]
-            for source, labels in sources:
-                if muted and labels is not None and label not in labels:
-                    yield Finding(ctx.where(rule), f"inhibit rule {rule.describe()}: alert {source.name} does not "
+            # by name: the copies of a stamped alert share one, and the message names each once
+            muted = list(dict.fromkeys(a.name for a, labels in targets if labels is not None and label not in labels))
+            lacking = {source.name: source for source, labels in sources if labels is not None and label not in labels}
+            for source in lacking.values() if muted else ():
+                yield Finding(ctx.where(rule), f"inhibit rule {rule.describe()}: alert {source.name} does not "
                                                    f"carry label {label!r}, so it mutes {', '.join(muted)} (which lack "
                                                    f"it too) everywhere; keep {label!r} in its expression or require "
                                                    f'it on the source ({label}=~".+")')  # fmt: skip
