@@ -432,7 +432,7 @@ class VerbatimRule(Model):
             raise SpecError("a rule is either an `alert` or a `record`", Place(obj="VerbatimRule", field="alert"))
 
 
-_STAMP_VALUE = re.compile(r'[^"\\\n{}]+')
+_STAMP_VALUE = re.compile(r"""[^"'`\\\n{}]+""")  # PromQL quotes a string with any of the three
 
 
 class RuleGroup(Model):
@@ -505,8 +505,8 @@ class RuleGroup(Model):
             for key, value in values.items():
                 if not _STAMP_VALUE.fullmatch(value):
                     refuse(f"parameter set #{number}: {key}={value!r}: a value is filled into quoted PromQL label "
-                           "values and annotation templates, so it must be non-empty and hold no quote, "
-                           "backslash, brace or line break")  # fmt: skip
+                           "values and annotation templates, so it must be non-empty and hold no quote "
+                           "(\", ' or `), backslash, brace or line break")  # fmt: skip
         for alert in self.alerts:
             obj = f"Alert {alert.name!r}"
             clash = sorted(keys & alert.labels.keys())
@@ -818,6 +818,10 @@ class Routing(Model):
 
         visit(self.routes, "", ())
         return found
+
+    def matched_labels(self) -> frozenset[str]:
+        """The label names any route of the tree matches on."""
+        return frozenset(matcher_parts(m)[0] for _, path in self.numbered() for m in path[-1].matchers)
 
     def inherited(self, path: tuple[Route, ...], field: str) -> Any:
         """A setting of the last route on a path: its own, else the nearest ancestor's, else the root's."""

@@ -115,6 +115,8 @@ def test_list_and_drill_take_each_declared_alert_once(tmp_path: Path, cli: Cli) 
     [
         (SERVICES, '({"service": "api"}, {"service": "we\\"b"})',
          ["spec.py:", "RuleGroup 'shop-{service}'", "field 'for_each'", "parameter set #2: service='we\"b'"]),
+        (SERVICES, """({"service": "api"}, {"service": "o'x"})""",
+         ["field 'for_each'", "parameter set #2: service=\"o'x\"", "no quote (\", ' or `)"]),
         (SERVICES, '({"service": "api"}, {"team": "web"})',
          ["field 'for_each'", "parameter set #2 names ['team'], the first one ['service']"]),
         ('name="shop-{service}"', 'name="shop"',
@@ -129,8 +131,8 @@ def test_list_and_drill_take_each_declared_alert_once(tmp_path: Path, cli: Cli) 
         (PLAIN_PANEL, STAMPED_PANEL,
          ["Panel 'Up'", "field 'queries'", "declare Variable(name='service', ...) on dashboard 'shop'"]),
     ],
-    ids=["quote in a value", "other keys", "name without a parameter", "same name twice", "reserved key",
-         "label set twice", "secret in a value", "panel without the variable"],
+    ids=["quote in a value", "single quote in a value", "other keys", "name without a parameter", "same name twice",
+         "reserved key", "label set twice", "secret in a value", "panel without the variable"],
 )  # fmt: skip
 def test_what_a_parameter_set_could_break_is_refused(
     tmp_path: Path, cli: Cli, before: str, after: str, expected: list[str]

@@ -40,7 +40,8 @@ def test_rules_of_many_alerts_are_written_without_pyyaml(rendered: Any) -> None:
 
 # Strings of a stamped template: the alphabet above and placeholders; values that read as other types, or hold
 # characters that steer PyYAML's style, beside plain ones.
-_PLACEHOLDER = st.sampled_from(["{service}", "{team}"])
+# a key holding "qZ", and text like the end of a marker
+_PLACEHOLDER = st.sampled_from(["{service}", "{team}", "{aqZb}", "bqZ", "-qZ"])
 _TEMPLATE_TEXT = st.lists(_PLACEHOLDER | _TEXT, max_size=4).map("".join)
 _TEMPLATE = st.recursive(
     _TEMPLATE_TEXT | st.integers(),
@@ -54,5 +55,5 @@ _VALUE = st.sampled_from(["api", "svc0001", "web-2", "a.b/c", "123", "true", "ye
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(_TEXT, _TEMPLATE, min_size=1, max_size=3), st.lists(st.tuples(_VALUE, _VALUE), max_size=4))
 def test_a_stamped_template_is_written_as_each_filled_copy(template: dict[str, Any], values: list[Any]) -> None:
-    rows = [{"service": service, "team": team} for service, team in values]
+    rows = [{"service": service, "team": team, "aqZb": team} for service, team in values]
     assert stamped(template, rows) == [to_yaml(filler(row)(template), header=False) for row in rows]

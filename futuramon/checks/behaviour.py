@@ -136,8 +136,9 @@ def inhibit_tests(ctx: Context) -> Iterator[Finding]:
 
 
 def alert_cases(ctx: Context) -> Iterator[Finding]:
-    """An alert is proven only by a case in which it fires and one in which it stays quiet."""
-    for alert in ctx.stack.alerts:
+    """An alert is proven only by a case in which it fires and one in which it stays quiet (a stamped alert once:
+    its copies share its cases)."""
+    for _, alert in ctx.stack.representatives():
         missing = [kind for kind, fires in (("firing", True), ("quiet", False))
                    if not any(case.fires == fires for case in cases.expanded(ctx.stack, alert))]  # fmt: skip
         if missing:

@@ -16,7 +16,7 @@ from typing import Any
 
 from futuramon import cases, tools
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import Alert, Stack, matcher_parts
+from futuramon.model import Alert, Stack
 from futuramon.render import deployed, outputs, ruler
 from futuramon.render.text import alert_labels
 from futuramon.render.yamltext import to_yaml
@@ -122,15 +122,10 @@ def _routing(ctx: Context, labels: dict[str, str]) -> tuple[tuple[str, str], ...
 
     def read() -> frozenset[str] | None:
         deployed_names = _routed_by(ctx.documents(outputs.ALERTMANAGER)[0]["route"])
-        return None if deployed_names is None else deployed_names | _declared_routing_labels(ctx.stack)
+        return None if deployed_names is None else deployed_names | ctx.stack.routing.matched_labels()
 
     names = ctx.once("routing labels", read)
     return tuple(sorted((k, v) for k, v in labels.items() if names is None or k in names))
-
-
-def _declared_routing_labels(stack: Stack) -> frozenset[str]:
-    """The label names the declared routes match on (futuramon's own reading of the routing)."""
-    return frozenset(matcher_parts(m)[0] for _, path in stack.routing.numbered() for m in path[-1].matchers)
 
 
 _MATCHER_NAME = re.compile(r"^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")

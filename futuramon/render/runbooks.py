@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from futuramon import cases, templates
-from futuramon.model import Alert, Stack, matcher_parts
+from futuramon.model import Alert, Stack
 from futuramon.render.text import alert_annotations, alert_labels, fill
 
 
@@ -30,8 +30,7 @@ def _notifies(stack: Stack, labels: dict[str, str], for_each: tuple[dict[str, st
     """The receivers the alert reaches; a stamped alert's copies each with their own labels, when a route reads
     one of them (distinct receivers listed with the first set that reaches them)."""
     routing = stack.routing
-    read = {matcher_parts(m)[0] for _, path in routing.numbered() for route in path for m in route.matchers}
-    if not for_each or not read & set(for_each[0]):
+    if not for_each or not routing.matched_labels() & set(for_each[0]):
         return " → ".join(routing.receivers_for(labels))
     reached: dict[str, dict[str, str]] = {}
     for values in for_each:

@@ -53,9 +53,9 @@ def stamped(template: Any, rows: Sequence[dict[str, str]]) -> list[str]:
     and `_./-` (after the first) cannot change how a string is written, except turn one that holds little more
     than the value into a number, boolean or date: those strings are checked per row. A row with other values
     is written on its own."""
-    markers = {f"Zq{key}qZ": key for key in sorted(rows[0])} if rows else {}
+    markers = {f"Zq{key}-qZ": key for key in sorted(rows[0])} if rows else {}  # "-" ends it: no key holds one
     marked = filler({key: marker for marker, key in markers.items()})(template)
-    pieces = re.split("(" + "|".join(markers) + ")", to_yaml(marked, header=False)) if markers else []
+    pieces = re.split("(" + "|".join(map(re.escape, markers)) + ")", to_yaml(marked, header=False)) if markers else []
     strings = list(_strings(marked))
     usable = bool(markers) and "Zq" not in repr(template) and not any(key and _marked(t) for t, key in strings)
     risky = sorted({text for text, _ in strings if _marked(text) and "\n" not in text
@@ -72,7 +72,7 @@ def stamped(template: Any, rows: Sequence[dict[str, str]]) -> list[str]:
 
 
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
-_MARKER = re.compile(r"Zq\w+?qZ")
+_MARKER = re.compile(r"Zq\w+-qZ")
 # every character one of PyYAML's implicit resolvers (int, float, bool, null, timestamp, merge, value) reads
 _RESOLVABLE = re.compile(r"[-0-9A-Za-z_.:+~<=\s]*")
 
