@@ -12,6 +12,13 @@ import pytest
 from futuramon import forked
 
 
+def _announce(path: Path, text: str) -> None:
+    """Write `path` whole: it appears with its text or not at all (a reader never sees it empty)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.rename(path)
+
+
 def _wait_for(path: Path, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
@@ -25,11 +32,11 @@ def test_the_child_works_while_the_parent_runs_meanwhile(tmp_path: Path) -> None
 
     def work(note: forked.Note) -> str:
         _wait_for(asked)  # written by the parent's meanwhile: both run at once, or this times out
-        answered.write_text("child")
+        _announce(answered, "child")
         return "loaded"
 
     def meanwhile() -> None:
-        asked.write_text("parent")
+        _announce(asked, "parent")
         _wait_for(answered)
 
     assert forked.run(work, meanwhile) == "loaded"
@@ -39,7 +46,7 @@ def test_a_failing_meanwhile_stops_the_child_and_is_raised(tmp_path: Path) -> No
     started = tmp_path / "child-pid"
 
     def work(note: forked.Note) -> None:
-        started.write_text(str(os.getpid()))
+        _announce(started, str(os.getpid()))
         time.sleep(600)
 
     def meanwhile() -> None:
