@@ -96,6 +96,12 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: lis
     changed = sorted(p for p, data in wanted.items() if present.get(p) != data)  # unchanged bytes stay untouched
     removed = sorted(p for p in ours - set(wanted) if p in present)
     kept = sorted(set(present) - ours - set(wanted))
+    written = Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
+    if not changed and not removed:  # out/ already holds this render: nothing to stage, sync or move
+        if final:  # as after a commit: what is reported next stays true
+            for number in _HELD:
+                signal.signal(number, signal.SIG_IGN)
+        return written
     try:
         (staging / "new").mkdir(parents=True)
         (staging / ".gitignore").write_text("*\n")
@@ -116,7 +122,7 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: lis
             raise Interrupted(_NEW.format(out=out))
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after a failure; nothing is left once committed
-    return Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
+    return written
 
 
 def _commit(folder: Path, staging: Path, changed: list[tuple[str, bool]], removed: list[str]) -> None:
