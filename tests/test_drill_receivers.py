@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
+import struct
+import time
 from pathlib import Path
+
+import pytest
+
+from futuramon.drill.capture import Capture
 
 from .conftest import Cli
 from .minimal_spec import MINIMAL
@@ -43,3 +50,17 @@ def test_every_receiver_kind_is_captured(cli: Cli, tmp_path: Path) -> None:
         and "Runbook: https://runbooks.example.com/ApiDown.md" in (firing["email"]["text"])
     )
     assert "API is down" in firing["opsgenie"]["text"] and "API is down" in firing["teams"]["text"]
+
+
+def test_a_receiver_that_hangs_up_mid_request_prints_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    """Alertmanager stopped while it sends: the drill's output stays free of socketserver's tracebacks."""
+    capture = Capture()
+    capture.daemon_threads = False  # so that leaving the block joins the request's handler thread
+    with capture, socket.create_connection(capture.server_address[:2]) as peer:
+        peer.sendall(b"POST /slack/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        deadline = time.monotonic() + 10
+        while not vars(capture).get("_threads") and time.monotonic() < deadline:  # its handler reads the body
+            time.sleep(0.01)
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+    assert capsys.readouterr().err == ""
+    assert capture.received == []

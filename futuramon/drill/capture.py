@@ -7,6 +7,7 @@ import email
 import email.policy
 import json
 import socketserver
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +27,16 @@ class Notification:
     color: str
 
 
-class Capture(ThreadingHTTPServer):
+class HangUpQuiet(socketserver.BaseServer):
+    """A server for which a peer that hangs up mid-request (Alertmanager stopped while it sends) is no error:
+    socketserver would print its traceback into the user's terminal."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class Capture(HangUpQuiet, ThreadingHTTPServer):
     """HTTP for the webhooks, and beside it an SMTP server for e-mail (`smarthost`)."""
 
     def __init__(self) -> None:
@@ -71,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
-class _MailServer(socketserver.ThreadingTCPServer):
+class _MailServer(HangUpQuiet, socketserver.ThreadingTCPServer):
     daemon_threads = True
 
     def __init__(self, capture: Capture) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from futuramon.drill.capture import HangUpQuiet
 from futuramon.drill.servers import Server
 from futuramon.live.api import Prometheus
 from tests.live import history
@@ -71,6 +72,10 @@ class _Exposition(BaseHTTPRequestHandler):
         return
 
 
+class _ExpositionServer(HangUpQuiet, ThreadingHTTPServer):
+    """Scraped every second for the whole session: a scrape cut short prints nothing into a later test's output."""
+
+
 @dataclass(frozen=True)
 class Live:
     prometheus: Prometheus
@@ -89,7 +94,7 @@ def _serve(server: ThreadingHTTPServer) -> None:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder = tmp_path_factory.mktemp("live-prometheus")
     history.create_blocks(folder / "data")
-    exposition = ThreadingHTTPServer(("127.0.0.1", 0), _Exposition)
+    exposition = _ExpositionServer(("127.0.0.1", 0), _Exposition)
     threading.Thread(target=_serve, args=(exposition,), daemon=True).start()
     metrics_url = f"http://127.0.0.1:{exposition.server_address[1]}/metrics"
     (folder / "prometheus.yml").write_text(yaml.safe_dump({
