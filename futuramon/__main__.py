@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -19,7 +21,24 @@ def main() -> None:
         cli.main()
     except KeyboardInterrupt:  # before a command started: nothing was changed yet
         sys.stderr.write("interrupted: nothing was changed\n")
-        sys.exit(130)
+        _end(130)
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            _end(done.code or 0)
+        raise
+    _end(0)
+
+
+def _end(code: int) -> NoReturn:
+    """End the process as soon as the command is done and said so, without tearing the interpreter down:
+    freeing every module and object one by one takes ≈ 40 ms, which the system does at once. Every command
+    has closed what it opened (its files, folders and processes are context-managed)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # say a closed pipe: Python's own exit reports it, as always
+        sys.exit(code)
+    os._exit(code)
 
 
 if __name__ == "__main__":
