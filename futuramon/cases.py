@@ -4,24 +4,25 @@ from one firing case.
 From a firing case's series futuramon evaluates the alert's signal minute by minute (`futuramon.evaluation`)
 and fills in what the case leaves out: its name ("at 11 req/s"), its `at` (the first minute the alert fires)
 and its labels (those of the series that fires). It then derives two quiet cases: one minute before the
-alert fires, while its `for` has not yet passed ("before its 5m have passed"), and the same series scaled so
-the signal sits just on the quiet side of the threshold ("just under, at 9.9 req/s"). Each is an ordinary
-case that `promtool test rules` runs and that fails when the rendered `for` or threshold is wrong. What
-cannot be worked out is an error naming the case, never a case silently left out.
+alert fires, while its `for` has not yet passed ("before its 5m have passed"; none for a `for` of 0), and the
+same series scaled so the signal stays just on the quiet side of the threshold for a whole `for` ("just
+under, at 9.9 req/s"). Each is an ordinary case that `promtool test rules` runs and that fails when the
+rendered `for` or threshold is wrong. The loader works them out for each environment; what cannot be worked
+out is an error naming the case, never a case silently left out.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import promql_parser
 
 from futuramon import promql
 from futuramon.errors import Place, SpecError
 from futuramon.evaluation import Input, LabelSet, Unsupported, evaluate, holds, inputs
-from futuramon.model import Alert, AlertCase, Duration, Labels, Series, Stack, Text, duration_seconds, reading
+from futuramon.model import Alert, AlertCase, Duration, Labels, Series, Stack, Text, duration_seconds, filler, reading
 from futuramon.series import Line, line, short, written
 
 MINUTES = 60  # how long a helper's series runs unless told: an hour, one sample a minute
@@ -94,19 +95,23 @@ class Proven(AlertCase):
     labels: Labels
 
 
-_EXPANDED: dict[int, tuple[Alert, tuple[Proven, ...]]] = {}
-
-
 def expanded(stack: Stack, alert: Alert) -> tuple[Proven, ...]:
     """The alert's cases as promtool runs them: each declared case, with what a firing case left out filled
     in and followed by the quiet cases derived from it. Follows the alert as its environment has it; a signal
-    that reads recordings is worked out through their expressions."""
-    cached = _EXPANDED.get(id(alert))
-    if cached is None or cached[0] is not alert:
-        signal = stack.inlined(alert.signal)
-        cached = (alert, tuple(found for case in alert.tests for found in _expand(alert, signal, case)))
-        _EXPANDED[id(alert)] = cached
-    return cached[1]
+    that reads recordings is worked out through their expressions. A stamped copy's cases are its declared
+    alert's, with the copy's parameter values filled in (copies differ only in label values)."""
+    keys, found = stack.cases(derive)[alert.name]
+    values = {key: alert.labels[key] for key in keys if alert.labels.get(key, f"{{{key}}}") != f"{{{key}}}"}
+    return cast(tuple[Proven, ...], filler(values)(found))
+
+
+def derive(stack: Stack) -> dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]:
+    """Every declared alert's cases in this environment (a stamped one's with its `{key}` placeholders), by
+    name, with the keys its group is stamped out over. The loader works them out, so that a case which
+    cannot be is an error of every command that loads the specs."""
+    return {alert.name: (group.keys, tuple(found for case in alert.tests
+                                           for found in _expand(alert, stack.inlined(alert.signal), case)))
+            for group in stack.rule_groups for alert in group.alerts}  # fmt: skip
 
 
 def _expand(alert: Alert, signal: str, case: AlertCase) -> list[Proven]:
@@ -121,7 +126,7 @@ def _expand(alert: Alert, signal: str, case: AlertCase) -> list[Proven]:
     fired = timeline.fired_at
     if fired is None:  # promtool fails the firing case: nothing to derive from
         return found
-    if case.hold:
+    if case.hold and timeline.hold:  # a `for` of 0 holds nothing
         found.append(timeline.before_hold(firing, fired))
     if case.below:
         try:
@@ -193,12 +198,15 @@ class _Timeline:
             self._clear(self.values[before].get(labels), before)
         return labels, minute
 
-    def _clear(self, value: float | None, minute: int) -> None:
+    def _near(self, value: float) -> bool:
         threshold = self.alert.threshold
-        near = value is not None and abs(value - threshold) <= _CLOSE * max(1.0, abs(threshold))
-        if near and value is not None and self.alert.op not in ("==", "!="):
+        return abs(value - threshold) <= _CLOSE * max(1.0, abs(threshold))
+
+    def _clear(self, value: float | None, minute: int) -> None:
+        if value is not None and self._near(value) and self.alert.op not in ("==", "!="):
             raise Unsupported(f"at minute {minute} the signal is {short(value)}, too near its threshold "
-                              f"{short(threshold)} to tell the side promtool sees: move the series a bit")  # fmt: skip
+                              f"{short(self.alert.threshold)} to tell the side promtool sees: move the series a "
+                              "bit")  # fmt: skip
 
     def resolved(self) -> Proven:
         at = self.case.at or f"{self.horizon if self.fired_at is None else self.fired_at}m"
@@ -215,8 +223,9 @@ class _Timeline:
                                          "at": f"{fired - 1}m", "fires": False, "labels": {}})  # fmt: skip
 
     def below(self, firing: Proven, fired: int) -> Proven:
-        """The same series, the signal just on the quiet side of the threshold once it is steady; evaluated a
-        window after the alert would have fired, so a rendered threshold on the wrong side fires it."""
+        """The same series, moved so the signal stays just on the quiet side of the threshold for a whole `for`
+        once it is steady, evaluated at its end: a rendered threshold moved past the signal's value anywhere in
+        that `for` (its lowest, for an alert on `>`) fires it."""
         op, threshold = self.alert.op, self.alert.threshold
         if op not in (">", ">=", "<", "<="):
             raise Unsupported(f"its op {op} has no quiet side just below or above the threshold")
@@ -224,16 +233,20 @@ class _Timeline:
             raise Unsupported(f"with op {op} the quiet side of 0 is below 0, where no counter goes")
         margin = abs(threshold) / 100
         target = threshold - margin if op in (">", ">=") else threshold + margin
-        at = fired + self.window
-        moved = self._histogram_moved(at) if _is_quantile(self.signal) else self._scaled(target, at)
+        if _is_quantile(self.signal):
+            at = fired + self.window
+            moved = self._histogram_moved(at)
+        else:
+            at, moved = self._scaled(target, fired + self.window)
         values = evaluate(self.signal, moved, range(at + 1))
-        value = values[at].get(self.labels)
-        if value is None:
+        held = [values[minute].get(self.labels) for minute in range(at - self.hold, at + 1)]
+        if None in held:
             raise Unsupported("the moved series no longer make the signal")
+        value = min(v for v in held if v is not None) if op in (">", ">=") else max(v for v in held if v is not None)
         first = max(0, at - self.hold - 1)  # from the minute before the last `for` up to `at`: what decides
         for labels in {labels for vector in values[first:] for labels in vector}:
-            held = [(v := vector.get(labels)) is not None and holds(v, op, threshold) for vector in values]
-            if at >= self.hold and all(held[at - self.hold :]):
+            crossed = [(v := vector.get(labels)) is not None and holds(v, op, threshold) for vector in values]
+            if all(crossed[at - self.hold :]):
                 raise Unsupported(f"moved to {short(value)}, the signal still holds for its {self.alert.for_}")
             for minute in range(first, at + 1):
                 if values[minute].get(labels, threshold) != threshold:
@@ -244,20 +257,52 @@ class _Timeline:
             "labels": {}, "series": tuple(Series(selector=s.selector, values=m.line.notation)
                                           for s, m in zip(firing.series, moved, strict=True))})  # fmt: skip
 
-    def _scaled(self, target: float, at: int) -> list[Input]:
-        """The first series scaled so the signal, proportional to it, reads `target`."""
-        first, *rest = self._lengthened(self.inputs, at)
-        (now,) = (vector.get(self.labels) for vector in evaluate(self.signal, [first, *rest], [at]))
-        if not now:
+    def _scaled(self, target: float, earliest: int) -> tuple[int, list[Input]]:
+        """The first minute from `earliest` that ends a `for` over which the signal, scaled in proportion to the
+        first series, can stay between `target` and the threshold; and the series so scaled."""
+        latest = max(self.horizon, earliest)
+        signal = [vector.get(self.labels) for vector in
+                  evaluate(self.signal, self._lengthened(self.inputs, latest), range(latest + 1))]  # fmt: skip
+        if not signal[earliest]:
             raise Unsupported("the signal is 0 or missing in the firing case, nothing to scale")
-        factor = target / now
+        chosen = next(((at, factor) for at in range(earliest, latest + 1)
+                       if (factor := self._factor(signal[at - self.hold : at + 1], target)) is not None),
+                      None)  # fmt: skip
+        if chosen is None:
+            spread = [v for v in signal[earliest - self.hold : earliest + 1] if v is not None]
+            raise Unsupported(f"the signal goes from {short(min(spread))} to {short(max(spread))} over the "
+                              f"{self.alert.for_} up to minute {earliest}, more than the 1% a case just on the quiet "
+                              "side of the threshold for a whole `for` allows, and does not steady by the series' "
+                              "end: give the case series whose signal is steady (a counter at a pace, a gauge at a "
+                              "value)")  # fmt: skip
+        at, factor = chosen
+        held = signal[at - self.hold : at + 1]
+        first, *rest = self._lengthened(self.inputs, at)
         scaled = line(Line(first.line.start * factor, first.line.per_minute * factor, first.line.minutes).notation)
         moved = [Input(first.labels, scaled or first.line), *rest]
-        (value,) = (vector.get(self.labels) for vector in evaluate(self.signal, moved, [at]))
-        if value is None or abs(value - target) > _CLOSE * max(1.0, abs(target)):
+        now = [vector.get(self.labels) for vector in evaluate(self.signal, moved, range(at - self.hold, at + 1))]
+        if any(v is None or w is None or abs(v - w * factor) > _CLOSE * max(1.0, abs(target))
+               for v, w in zip(now, held, strict=True)):  # fmt: skip
             raise Unsupported(f"the signal does not follow its first series ({first.labels['__name__']}) in "
                               "proportion: list first the series it grows with")  # fmt: skip
-        return moved
+        return at, moved
+
+    def _factor(self, signal: list[float | None], target: float) -> float | None:
+        """The factor that keeps every value of the signal over a `for` between `target` and the threshold (its
+        far end at `target`), or None when the values are missing or spread too wide for that."""
+        op, threshold = self.alert.op, self.alert.threshold
+        close = _CLOSE * max(1.0, abs(target))
+        held = [v for v in signal if v is not None]
+        if len(held) < len(signal):
+            return None
+        for end in (min(held), max(held)):
+            factor = target / end if end else -1.0
+            scaled = [v * factor for v in held]
+            if factor >= 0 and all(not holds(v, op, threshold) and (v == threshold or not self._near(v)) and
+                                  (v >= target - close if op in (">", ">=") else v <= target + close)
+                                  for v in scaled):  # fmt: skip
+                return factor
+        return None
 
     def _histogram_moved(self, at: int) -> list[Input]:
         """Every observation moved to the bucket nearest the threshold on its quiet side."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from futuramon import environments, forked
+from futuramon import cases, environments, forked
 from futuramon.errors import Interrupted, Place, SpecError, redact, secret_in
 from futuramon.model import Dashboard, Environment, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
 
@@ -81,7 +81,10 @@ def _load(folder: Path, files: list[Path], note: forked.Note) -> list[Stack]:
     reached = list(_walk(found))
     _refuse_unreached(declared, reached)
     _refuse_secrets(reached)
-    return _assemble(folder, found)
+    stacks = _assemble(folder, found)
+    for stack in stacks:  # worked out here, once, and sent along: what cannot be stops every command that loads
+        stack.cases(cases.derive)
+    return stacks
 
 
 def _package(folder: Path) -> str:

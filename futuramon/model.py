@@ -1135,12 +1135,21 @@ class Stack(Model):
     dormant: tuple[Alert, ...] = ()  # switched off in this environment: not rendered, but panels draw their thresholds
     _recordings: dict[str, Recording] | None = PrivateAttr(default=None)
     _stamped: tuple[tuple[RuleGroup, ...], ...] | None = PrivateAttr(default=None)
+    _cases: dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]] | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         """Pickled (from the loader's process) as declared: stamped groups stay templates, expanded on first use."""
         state = super().__getstate__()
         state["__pydantic_private__"] = {**state["__pydantic_private__"], "_stamped": None}
         return state
+
+    def cases(self, derive: Callable[[Stack], dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]]
+              ) -> dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]:  # fmt: skip
+        """Each declared alert's cases as promtool runs them, by alert name, with the keys its group is stamped out
+        over: worked out by `derive` once for this stack (by the loader's process, which sends them along)."""
+        if self._cases is None:
+            self._cases = derive(self)
+        return self._cases
 
     def metric_types(self) -> dict[str, str]:
         """Every series name the catalog knows → counter or gauge; a recorded series is a gauge."""

@@ -94,14 +94,14 @@ def test_a_histogram_quantile_moves_its_observations_to_the_bucket_below(rendere
 
 
 def _spec(tmp_path: Path, tests: str, signal: str = "sum by (service) (rate(requests_total[5m]))",
-          op: str = ">") -> None:  # fmt: skip
+          op: str = ">", for_: str = "10m") -> None:  # fmt: skip
     specs = tmp_path / "specs"
     specs.mkdir(exist_ok=True)
     text = (
         MINIMAL.replace("alert, fires,", "alert, counter, fires, series,")
         .replace(
-            'SLOW = alert("Slow", signal="max by (service) (latency_seconds)", op=">", threshold=2,',
-            f'SLOW = alert("Slow", signal={signal!r}, op={op!r}, threshold=2,',
+            'SLOW = alert("Slow", signal="max by (service) (latency_seconds)", op=">", threshold=2, for_="10m",',
+            f'SLOW = alert("Slow", signal={signal!r}, op={op!r}, threshold=2, for_={for_!r},',
         )
         .replace('description="slow", runbook=BOOK)', f'description="slow", runbook=BOOK, tests=({tests},))')
     )
@@ -202,6 +202,87 @@ def test_a_wrongly_rendered_rule_fails_validate_through_the_derived_case(
         assert failed == before
     else:
         assert set(below) <= set(failed) <= set(below) | set(before)
+
+
+def _validate_moved(cli: Cli, monkeypatch: pytest.MonkeyPatch, specs: Path, out: Path) -> tuple[int, list[str]]:
+    """`validate --only alert-tests` as if every rule were rendered with its threshold 3% toward the signal: its
+    exit code and the cases that failed."""
+    render_alone = prometheus.rule_alone
+    monkeypatch.setattr(prometheus, "rule_alone",
+                        lambda stack, group, alert: render_alone(stack, group, _wrong(alert, hold=False)))  # fmt: skip
+    code, out_text, _ = cli("validate", "--specs", specs, "--out", out, "--only", "alert-tests", "--format", "json")
+    return code, sorted(p["message"].split(": case '")[1].split("'")[0] for p in json.loads(out_text)["problems"])
+
+
+_RAMP = 'fires(series("latency_seconds", {"service": "api"}, values="2.2+0.05x200"))'
+_STEEP = 'fires(series("latency_seconds", {"service": "api"}, values="0.55+0.1x60"))'
+
+
+def test_a_ramping_signal_is_just_under_the_threshold_for_its_whole_for(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A latency rising 0.05 a minute above 2, held 2m, fires at minute 2; over a `for` it rises 0.1, 4% of its
+    2.3 then: scaled to 1.98 at that minute it read 1.89 two minutes earlier, and a threshold moved 3% (1.94) let
+    that case pass. The case just under is evaluated where the rise stays within 1% of the signal: at minute 157
+    (9.95 to 10.05 over its `for`), scaled to read 1.98 to 2.0 all along: a threshold moved past 1.98 fails it."""
+    _spec(tmp_path, _RAMP, signal="max by (service) (latency_seconds)", for_="2m")
+    (stack,) = load(tmp_path / "specs")
+    assert [(c.name, c.at, c.fires, [s.values for s in c.series]) for c in cases.expanded(stack, stack.alert("Slow"))
+            ] == [("at 2.3", "2m", True, ["2.2+0.05x200"]),
+                  ("before its 2m have passed", "1m", False, ["2.2+0.05x200"]),
+                  ("just under, at 1.98", "157m", False, ["0.437788944724+0.00994974874372x200"])]  # fmt: skip
+    code, out, _ = cli("validate", "--specs", tmp_path / "specs", "--out", tmp_path / "out", "--only", "alert-tests")
+    assert code == 0, out
+    assert _validate_moved(cli, monkeypatch, tmp_path / "specs", tmp_path / "out") == (1, ["just under, at 1.98"])
+
+
+def test_a_signal_too_steep_for_a_case_just_under_is_refused_by_every_command(tmp_path: Path, cli: Cli) -> None:
+    """Rising 0.1 a minute (by 1 over its 10m `for`, a third of 3.05) up to the series' end, the signal is never
+    within 1% of the threshold for a whole `for`: loading the specs stops, for `list` as for `render`."""
+    _spec(tmp_path, _STEEP, signal="max by (service) (latency_seconds)")
+    for command in ("list", "alerts"), ("render", "--out", tmp_path / "out"):
+        code, _, err = cli(*command, "--specs", tmp_path / "specs")
+        assert code == 2, err
+        assert f"{tmp_path / 'specs' / 'spec.py'}:15: Alert 'Slow': field 'tests': firing case '(unnamed)': cannot " \
+               "derive the case just below the threshold: the signal goes from 2.05 to 3.05 over the 10m up to " \
+               "minute 25, more than the 1% a case just on the quiet side of the threshold for a whole `for` " \
+               "allows, and does not steady by the series' end: give the case series whose signal is steady (a " \
+               "counter at a pace, a gauge at a value); write that quiet case yourself and pass below=False" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_alert_with_no_for_derives_no_case_before_it(tmp_path: Path, cli: Cli) -> None:
+    """`for: 0s` holds nothing: the alert fires at its first minute over the threshold (here 0), and no case
+    "before its 0s have passed" (at -1m, which promtool refuses) is derived."""
+    _spec(tmp_path, 'fires(gauge("latency_seconds", {"service": "api"}, value=3))',
+          signal="max by (service) (latency_seconds)", for_="0s")  # fmt: skip
+    (stack,) = load(tmp_path / "specs")
+    assert [(c.name, c.at, c.fires) for c in cases.expanded(stack, stack.alert("Slow"))] == [
+        ("at 3", "0m", True), ("just under, at 1.98", "0m", False)]  # fmt: skip
+    code, out, _ = cli("validate", "--specs", tmp_path / "specs", "--out", tmp_path / "out", "--only", "alert-tests")
+    assert code == 0, out
+
+
+def test_each_environment_derives_the_cases_of_a_shared_alert_itself(tmp_path: Path) -> None:
+    """The very same alert object in two environments, reading a recording that each fills with its namespace:
+    live's firing case fires; staging's reads another namespace, so nothing fires there and nothing is derived
+    (promtool fails that case), whichever environment was derived first."""
+    _spec(tmp_path, 'fires(gauge("latency_seconds", {"namespace": "shop", "service": "api"}, value=3))',
+          signal="shop:latency:max")  # fmt: skip
+    spec = tmp_path / "specs" / "spec.py"
+    spec.write_text(spec.read_text().replace("RuleGroup(name=\"shop\", alerts=(APIDOWN, SLOW))",
+                                             "RuleGroup(name=\"shop\", alerts=(APIDOWN, SLOW), recordings=(Recording("
+                                             "record=\"shop:latency:max\", expr='max by (service) (latency_seconds"
+                                             "{namespace=\"{namespace}\"})'),))")
+                    .replace("RouteCase,", "Recording, RouteCase,")
+                    + "\nfrom futuramon.dsl import Environment\n\n"
+                    'LIVE = Environment(name="live", namespace="shop")\n'
+                    'STAGING = Environment(name="staging", namespace="shop-staging")\n')  # fmt: skip
+    live, staging = load(tmp_path / "specs")
+    assert live.alert("Slow") is staging.alert("Slow")
+    assert [(c.name, c.at) for c in cases.expanded(staging, staging.alert("Slow"))] == [("fires by 60m", "60m")]
+    assert [(c.name, c.at) for c in cases.expanded(live, live.alert("Slow"))] == [
+        ("at 3", "10m"), ("before its 10m have passed", "9m"), ("just under, at 1.98", "10m")]  # fmt: skip
 
 
 def test_the_derived_cases_follow_an_environments_override(tmp_path: Path) -> None:
