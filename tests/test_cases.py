@@ -243,11 +243,13 @@ def test_a_signal_too_steep_for_a_case_just_under_is_refused_by_every_command(tm
     for command in ("list", "alerts"), ("render", "--out", tmp_path / "out"):
         code, _, err = cli(*command, "--specs", tmp_path / "specs")
         assert code == 2, err
-        assert f"{tmp_path / 'specs' / 'spec.py'}:15: Alert 'Slow': field 'tests': firing case '(unnamed)': cannot " \
-               "derive the case just below the threshold: the signal goes from 2.05 to 3.05 over the 10m up to " \
-               "minute 25, more than the 1% a case just on the quiet side of the threshold for a whole `for` " \
-               "allows, and does not steady by the series' end: give the case series whose signal is steady (a " \
-               "counter at a pace, a gauge at a value); write that quiet case yourself and pass below=False" in err
+        assert (
+            f"{tmp_path / 'specs' / 'spec.py'}:15: Alert 'Slow': field 'tests': firing case '(unnamed)': cannot "
+            "derive the case just below the threshold: the signal goes from 2.05 to 3.05 over the 10m up to "
+            "minute 25, more than the 1% a case just on the quiet side of the threshold for a whole `for` "
+            "allows, and does not steady by the series' end: give the case series whose signal is steady (a "
+            "counter at a pace, a gauge at a value); write that quiet case yourself and pass below=False" in err
+        )
     assert not (tmp_path / "out").exists()
 
 
