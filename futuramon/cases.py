@@ -22,7 +22,19 @@ import promql_parser
 from futuramon import promql
 from futuramon.errors import Place, SpecError
 from futuramon.evaluation import Input, LabelSet, Unsupported, evaluate, holds, inputs
-from futuramon.model import Alert, AlertCase, Duration, Labels, Series, Stack, Text, duration_seconds, filler, reading
+from futuramon.model import (
+    Alert,
+    AlertCase,
+    DerivedCases,
+    Duration,
+    Labels,
+    Series,
+    Stack,
+    Text,
+    duration_seconds,
+    filler,
+    reading,
+)
 from futuramon.series import Line, line, short, written
 
 MINUTES = 60  # how long a helper's series runs unless told: an hour, one sample a minute
@@ -105,7 +117,7 @@ def expanded(stack: Stack, alert: Alert) -> tuple[Proven, ...]:
     return cast(tuple[Proven, ...], filler(values)(found))
 
 
-def derive(stack: Stack) -> dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]:
+def derive(stack: Stack) -> DerivedCases:
     """Every declared alert's cases in this environment (a stamped one's with its `{key}` placeholders), by
     name, with the keys its group is stamped out over. The loader works them out, so that a case which
     cannot be is an error of every command that loads the specs."""

@@ -1122,6 +1122,10 @@ class Environment(Model):
         return {"namespace": namespace, "cluster": self.cluster, "environment": self.name, **self.values}
 
 
+# each declared alert's name → the keys its group is stamped out over, and its cases as promtool runs them
+DerivedCases = dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]
+
+
 class Stack(Model):
     """Everything the specs declare for one environment, with the references between objects checked."""
 
@@ -1135,7 +1139,7 @@ class Stack(Model):
     dormant: tuple[Alert, ...] = ()  # switched off in this environment: not rendered, but panels draw their thresholds
     _recordings: dict[str, Recording] | None = PrivateAttr(default=None)
     _stamped: tuple[tuple[RuleGroup, ...], ...] | None = PrivateAttr(default=None)
-    _cases: dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]] | None = PrivateAttr(default=None)
+    _cases: DerivedCases | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         """Pickled (from the loader's process) as declared: stamped groups stay templates, expanded on first use."""
@@ -1143,8 +1147,7 @@ class Stack(Model):
         state["__pydantic_private__"] = {**state["__pydantic_private__"], "_stamped": None}
         return state
 
-    def cases(self, derive: Callable[[Stack], dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]]
-              ) -> dict[str, tuple[tuple[str, ...], tuple[AlertCase, ...]]]:  # fmt: skip
+    def cases(self, derive: Callable[["Stack"], DerivedCases]) -> DerivedCases:
         """Each declared alert's cases as promtool runs them, by alert name, with the keys its group is stamped out
         over: worked out by `derive` once for this stack (by the loader's process, which sends them along)."""
         if self._cases is None:
