@@ -43,11 +43,7 @@ def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: Non
     while the child works (both use a core). Returns what `work` returns, raises what it raises (with its
     traceback as the cause), or raises `Ended`."""
     reading, writing = os.pipe()
-    # Ctrl-C and SIGTERM wait until the fork is done: arriving inside it, they would interrupt the interpreter's
-    # own at-fork handlers (which print "Exception ignored" and a traceback) instead of this code.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    pid = os.fork()
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    pid = _held(os.fork)  # Ctrl-C inside it would interrupt the interpreter's own at-fork handlers
     if pid == 0:  # the child: never returns
         os.close(reading)
         _child(work, writing)
@@ -56,7 +52,7 @@ def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: Non
     outcome: tuple[Any, ...] | None = None
     with os.fdopen(reading, "rb") as stream:
         try:
-            meanwhile()
+            _held(meanwhile)
             while (message := _receive(stream)) is not None:
                 if message[0] == "note":
                     note = message[1]
@@ -78,6 +74,17 @@ def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: Non
         raise outcome[1] from ChildTraceback(outcome[2])
     result: T = outcome[1]
     return result
+
+
+def _held(step: Callable[[], T]) -> T:
+    """`step()` with Ctrl-C and SIGTERM held until it is done, then delivered: arriving inside the interpreter's
+    at-fork handlers or its import machinery (`meanwhile` imports modules), they would print "Exception ignored"
+    and a traceback instead of raising KeyboardInterrupt in this code."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        return step()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _stop(pid: int, grace: float = 2.0) -> None:
