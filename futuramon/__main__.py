@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -15,6 +16,10 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops futuramon as cleanly as Ctrl-C
+    # No cyclic garbage collection: each pass walks again every object the imports made (typer, pydantic,
+    # the model), ≈ 10 ms of each start; reference counting frees what a command drops (peak memory of render
+    # and validate of 15,000 rules measured the same either way).
+    gc.disable()
     try:
         from futuramon import cli
 
