@@ -11,7 +11,7 @@ from pathlib import Path
 from futuramon import cases, tools
 from futuramon.checks import targets
 from futuramon.checks.base import Check, Context, Finding
-from futuramon.model import Stack, moment
+from futuramon.model import Stack, duration_seconds, moment
 from futuramon.render import deployed, promtool_tests
 from futuramon.render.yamltext import to_yaml
 
@@ -76,18 +76,17 @@ def _test_rules(files: list[str], alerts: int, folder: Path, tmpdir: Path | None
     return tools.run("promtool", "test", "rules", *files, cwd=folder, timeout=60 + 2 * alerts, tmpdir=tmpdir)
 
 
-def _suite_findings(
-    ctx: Context, suite: promtool_tests.Suite, result: tools.Result, failed: dict[str | None, str] | None = None
-) -> Iterator[Finding]:
+def _suite_findings(ctx: Context, suite: promtool_tests.Suite, result: tools.Result,
+                    failed: dict[str | None, list[str]] | None = None) -> Iterator[Finding]:  # fmt: skip
     """What failed of one alert's cases, from promtool's output for its suite (or a batch that held it)."""
     if result.code == 0:
         return
     failed = _failures(result.output) if failed is None else failed
     alert = suite.alert
     found = False
-    for case in cases.expanded(ctx.stack, alert):
-        report = failed.get(promtool_tests.case_name(alert, case))
-        if report is not None:
+    for case, group in suite.cases:
+        report = "\n".join(_of_case(failed.get(group, []), case, [c for c, g in suite.cases if g == group]))
+        if report:
             found = True
             expectation = f"fires at {case.at}" if case.fires else f"stays quiet at {case.at}"
             yield Finding(ctx.where(case), f"alert {alert.name}: case '{case.name}' expected the alert "
@@ -96,16 +95,29 @@ def _suite_findings(
         yield Finding(ctx.where(alert), f"promtool test rules failed:\n{result.output}")
 
 
-def _failures(output: str) -> dict[str | None, str]:
-    """promtool's failures, by test name (None: a failure that names no test, such as an evaluation error)."""
-    failures: dict[str | None, str] = {}
+_TIME = re.compile(r"^\s*alertname: .*?, time: (\S+?),", re.M)
+
+
+def _of_case(reports: list[str], case: cases.Proven, group: list[cases.Proven]) -> list[str]:
+    """The failures of a test group that are the case's: those at its `at`, and those at no time of another case
+    of the group (an evaluation error of the group is each of its cases')."""
+    at = duration_seconds(case.at)
+    others = {duration_seconds(c.at) for c in group} - {at}
+    return [report for report in reports
+            if (time := _TIME.search(report)) is None or duration_seconds(time.group(1)) not in others]  # fmt: skip
+
+
+def _failures(output: str) -> dict[str | None, list[str]]:
+    """promtool's failures, by test group name (None: a failure that names no test, such as an evaluation error),
+    one report per failed check."""
+    failures: dict[str | None, list[str]] = {}
     blocks = re.split(r"\n\s*FAILED:\n", "\n" + output)[1:]
     for block in blocks:
-        for part in re.split(r"\n(?=\s*name: )", block):  # a block holds every failed case of one file
+        for part in re.split(r"\n(?=\s*name: )", block):  # a block holds every failed check of one file
             found = re.match(r"\s*name: (.*?),\n", part)
-            name = found.group(1) if found else None
-            failures[name] = f"{failures[name]}\n{part.strip()}" if name in failures else part.strip()
-    return {name: report for name, report in failures.items() if report}
+            if part.strip():
+                failures.setdefault(found.group(1) if found else None, []).append(part.strip())
+    return failures
 
 
 def route_tests(ctx: Context) -> Iterator[Finding]:

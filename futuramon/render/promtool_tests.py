@@ -25,11 +25,13 @@ TIMELINE_STEPS = 1440
 
 @dataclass(frozen=True)
 class Suite:
-    """One alert's rule (alone, so promtool evaluates nothing else) and its test cases, as promtool files."""
+    """One alert's rule (alone, so promtool evaluates nothing else) and its test cases, as promtool files; each
+    case with the name of the test group that runs it (cases on the same series share one, at their own times)."""
 
     alert: Alert
     rules: dict[str, Any]
     tests: dict[str, Any]
+    cases: tuple[tuple[Proven, str], ...]
 
     @property
     def rules_file(self) -> str:
@@ -42,7 +44,7 @@ class Suite:
 
 def suites(stack: Stack) -> list[Suite]:
     """A suite per declared alert with cases: a stamped alert's run against its first copy."""
-    return [_suite(stack, group, alert, [_case(stack, alert, case) for case in cases.expanded(stack, alert)])
+    return [_suite(stack, group, alert, cases.expanded(stack, alert))
             for group, alert in stack.representatives() if alert.tests]  # fmt: skip
 
 
@@ -53,7 +55,8 @@ def timeline(stack: Stack, alert: Alert, case: Proven) -> Suite:
     step = -(-minutes // TIMELINE_STEPS) or 1  # one evaluation per minute, at most TIMELINE_STEPS of them
     times = sorted({*range(0, minutes + 1, step), minutes})
     test = _case(stack, alert, case, [f"{minute}m" for minute in times], expect_firing=False)
-    return Suite(alert, prometheus.rule_alone(stack, prometheus.group_of(stack, alert), alert), _tests(alert, [test]))
+    rules = prometheus.rule_alone(stack, prometheus.group_of(stack, alert), alert)
+    return Suite(alert, rules, _tests(alert, [test]), ((case, test["name"]),))
 
 
 def case_name(alert: Alert, case: AlertCase) -> str:
@@ -64,12 +67,37 @@ def _rules_file(alert: Alert) -> str:
     return f"{alert.name}.rules.yaml"
 
 
-def _suite(stack: Stack, group: RuleGroup, alert: Alert, tests: list[dict[str, Any]]) -> Suite:
+def _suite(stack: Stack, group: RuleGroup, alert: Alert, proven: tuple[Proven, ...]) -> Suite:
     rules = prometheus.rule_alone(stack, group, alert)
     for rule in rules["groups"][0]["rules"]:
         if "alert" in rule:
             rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
-    return Suite(alert, rules, _tests(alert, tests))
+    tests, placed = [], []
+    for together in _on_the_same_series(proven):
+        test = _case(stack, alert, together[0])
+        if len(together) > 1:  # a firing case and its "before" case: one storage, an evaluation at each `at`
+            test["name"] = f"{alert.name}: {' + '.join(case.name for case in together)}"
+            test["alert_rule_test"] = [check for case in together for check in _case(stack, alert, case)["alert_rule_test"]]
+        tests.append(test)
+        placed += [(case, test["name"]) for case in together]
+    return Suite(alert, rules, _tests(alert, tests), tuple(placed))
+
+
+def _on_the_same_series(proven: tuple[Proven, ...]) -> list[list[Proven]]:
+    """The cases, those with the same input series (and a different `at`) together, in their order."""
+    together: list[list[Proven]] = []
+    for case in proven:
+        same = next((cases for cases in together if _written(cases[0]) == _written(case)
+                     and all(duration_seconds(c.at) != duration_seconds(case.at) for c in cases)), None)  # fmt: skip
+        if same is None:
+            together.append([case])
+        else:
+            same.append(case)
+    return together
+
+
+def _written(case: Proven) -> list[tuple[str, str]]:
+    return [(series.selector, series.values) for series in case.series]
 
 
 def _tests(alert: Alert, tests: list[dict[str, Any]]) -> dict[str, Any]:

@@ -52,7 +52,7 @@ BROKEN_QUIET = ('quiet("up", series("requests_total", {"service": "api"}, values
 
 
 def _stack(tmp_path: Path, spec: str) -> Stack:
-    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs").mkdir(parents=True)
     (tmp_path / "specs" / "spec.py").write_text(spec)
     return load(tmp_path / "specs")[0]
 
@@ -134,3 +134,31 @@ def test_bundled_findings_are_those_of_each_suite_alone(tmp_path: Path) -> None:
 def _context(stack: Stack, workdir: Path) -> Context:
     workdir.mkdir()
     return Context(stack, {}, workdir, workdir.parent / "specs", "out", {}, ())
+
+
+# ApiDown's firing case (up 0 from minute 0, firing at 5m), the quiet case derived from it (4m) and a declared
+# quiet case "late" on the same series: one test group, evaluated at 3 times.
+LATE = ('quiet("up", gauge("up", {"service": "api"}, value=1), at="10m")',
+        'quiet("up", gauge("up", {"service": "api"}, value=1), at="10m"), '
+        'quiet("late", gauge("up", {"service": "api"}, value=0), at="7m")')  # fmt: skip
+EARLY = ("below=False)", 'at="3m", name="down", below=False)')
+
+
+def test_cases_on_the_same_series_share_a_group_and_each_is_reported_when_it_breaks(tmp_path: Path, run_check: Run
+                                                                                    ) -> None:  # fmt: skip
+    spec = MINIMAL.replace(*LATE).replace(*EARLY)
+    (suite,) = (s for s in promtool_tests.suites(_stack(tmp_path / "shared", spec)) if s.alert.name == "ApiDown")
+    assert [(case.name, case.at, group) for case, group in suite.cases] == [
+        ("down", "3m", "ApiDown: down + before its 5m have passed + late"),
+        ("before its 5m have passed", "4m", "ApiDown: down + before its 5m have passed + late"),
+        ("late", "7m", "ApiDown: down + before its 5m have passed + late"),
+        ("up", "10m", "ApiDown: up"),
+    ]
+    assert len(suite.tests["tests"]) == 2
+    reported = {
+        what: [p.message.splitlines()[0] for p in run_check("alert-tests", *replace)]
+        for what, replace in (("late", [LATE]), ("early", [EARLY]), ("both", [LATE, EARLY]))
+    }
+    late = "alert ApiDown: case 'late' expected the alert stays quiet at 7m, promtool says:"
+    early = "alert ApiDown: case 'down' expected the alert fires at 3m, promtool says:"
+    assert reported == {"late": [late], "early": [early], "both": [early, late]}
