@@ -203,3 +203,16 @@ def test_validate_of_futuratickets_starts_few_tool_processes(built: Build, tmp_p
     alerts = sum(len(s.alerts) for s in stacks)
     assert 2 <= started["amtool", "config", "routes"] <= route_cases < alerts
     assert started["promtool", "check", "rules"] == len(stacks)  # its one rule file, for both checks that read it
+
+
+def test_cases_on_the_same_series_share_a_promtool_test_group(built: Build) -> None:
+    """promtool sets up a storage and a rule manager for each test group: an alert's cases on the same series
+    (a firing case and the quiet one derived a minute before it) run in one, evaluated at each case's time, so
+    the FuturaTickets alerts' 100 cases over both environments take 60 groups (83 with a group per case)."""
+    suites = [suite for e in built.environments for suite in promtool_tests.suites(e.stack)]
+    for suite in suites:
+        inputs = [repr(test["input_series"]) for test in suite.tests["tests"]]
+        assert len(inputs) == len(set(inputs)), suite.alert.name  # no two groups of an alert on the same series
+    groups = sum(len(bundle.tests["tests"]) for e in built.environments
+                 for bundle in promtool_tests.bundles(promtool_tests.suites(e.stack)))  # fmt: skip
+    assert (sum(len(suite.cases) for suite in suites), groups) == (100, 60)
