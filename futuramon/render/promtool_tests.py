@@ -77,7 +77,8 @@ def _suite(stack: Stack, group: RuleGroup, alert: Alert, proven: tuple[Proven, .
         test = _case(stack, alert, together[0])
         if len(together) > 1:  # a firing case and its "before" case: one storage, an evaluation at each `at`
             test["name"] = f"{alert.name}: {' + '.join(case.name for case in together)}"
-            test["alert_rule_test"] = [check for case in together for check in _case(stack, alert, case)["alert_rule_test"]]
+            test["alert_rule_test"] = [check for case in together
+                                       for check in _case(stack, alert, case)["alert_rule_test"]]  # fmt: skip
         tests.append(test)
         placed += [(case, test["name"]) for case in together]
     return Suite(alert, rules, _tests(alert, tests), tuple(placed))
