@@ -17,7 +17,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
 _exit = os._exit  # the child's own way out, even if the work replaces os._exit
@@ -42,38 +42,60 @@ def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: Non
     """`work(note)` in a child process; `note(text)` tells the parent what it is doing, which runs `meanwhile()`
     while the child works (both use a core). Returns what `work` returns, raises what it raises (with its
     traceback as the cause), or raises `Ended`."""
+    return start(work).result(meanwhile)
+
+
+def start(work: Callable[[Note], T]) -> Child[T]:
+    """`work(note)` started in a child process, for `result()` to wait for (see `run`)."""
     reading, writing = os.pipe()
     pid = _held(os.fork)  # Ctrl-C inside it would interrupt the interpreter's own at-fork handlers
     if pid == 0:  # the child: never returns
         os.close(reading)
         _child(work, writing)
     os.close(writing)
-    note: str | None = None
-    outcome: tuple[Any, ...] | None = None
-    with os.fdopen(reading, "rb") as stream:
-        try:
-            _held(meanwhile)
-            while (message := _receive(stream)) is not None:
-                if message[0] == "note":
-                    note = message[1]
-                else:
-                    outcome = message
-        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the child says where it was, or is killed
-            _stop(pid)
-            outcome = next((m for m in iter(lambda: _receive(stream), None) if m[0] == "raised"), None)
-            if outcome is None:
-                raise Ended(-signal.SIGINT, note, interrupted=True) from None
-            raise outcome[1] from None
-        except BaseException:  # meanwhile() failed: the child's work is not wanted any more
-            _stop(pid)
-            raise
-    _, status = os.waitpid(pid, 0)
-    if outcome is None:
-        raise Ended(os.waitstatus_to_exitcode(status), note)
-    if outcome[0] == "raised":
-        raise outcome[1] from ChildTraceback(outcome[2])
-    result: T = outcome[1]
-    return result
+    return Child(pid, reading)
+
+
+class Child(Generic[T]):
+    """A child process at work (`start`)."""
+
+    def __init__(self, pid: int, reading: int) -> None:
+        self.pid, self.reading = pid, reading
+
+    def result(self, meanwhile: Callable[[], object] = lambda: None) -> T:
+        """Run `meanwhile()` here, then wait for the child's result (see `run`)."""
+        pid = self.pid
+        note: str | None = None
+        outcome: tuple[Any, ...] | None = None
+        with os.fdopen(self.reading, "rb") as stream:
+            try:
+                _held(meanwhile)
+                while (message := _receive(stream)) is not None:
+                    if message[0] == "note":
+                        note = message[1]
+                    else:
+                        outcome = message
+            except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the child says where it was, or is killed
+                _stop(pid)
+                outcome = next((m for m in iter(lambda: _receive(stream), None) if m[0] == "raised"), None)
+                if outcome is None:
+                    raise Ended(-signal.SIGINT, note, interrupted=True) from None
+                raise outcome[1] from None
+            except BaseException:  # meanwhile() failed: the child's work is not wanted any more
+                _stop(pid)
+                raise
+        _, status = os.waitpid(pid, 0)
+        if outcome is None:
+            raise Ended(os.waitstatus_to_exitcode(status), note)
+        if outcome[0] == "raised":
+            raise outcome[1] from ChildTraceback(outcome[2])
+        result: T = outcome[1]
+        return result
+
+    def stop(self) -> None:
+        """The child's work is not wanted any more: stop it, and reap it."""
+        os.close(self.reading)
+        _stop(self.pid)
 
 
 def _held(step: Callable[[], T]) -> T:

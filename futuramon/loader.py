@@ -30,6 +30,9 @@ _HOME = {"Alert": "RuleGroup", "Panel": "Dashboard", "Route": "Routing's routes"
          "Runbook": "Alert", "RouteCase": "Routing's tests", "TimeInterval": "Routing"}  # fmt: skip
 
 
+_begun: dict[tuple[Path, tuple[Path, ...]], forked.Child[list[Stack]]] = {}  # folder and modules → its load
+
+
 class _SpecExit(BaseException):
     """os._exit called by a spec module, turned into an exception so its line is known."""
 
@@ -44,14 +47,37 @@ def load(folder: Path, meanwhile: Callable[[], object] = lambda: None) -> list[S
     This process runs `meanwhile()` (say, the renderers' imports) while the child loads them, on another core."""
     if not folder.is_dir():
         raise SpecError(f"specs folder {str(folder)!r} does not exist (pass --specs DIR)")
-    folder = folder.absolute()
-    files = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
+    folder, files = _modules(folder)
     if not files:
         raise SpecError(f"specs folder {str(folder)!r} holds no spec modules (*.py)")
+    begun = _begun.pop((folder, tuple(files)), None)
+    abandon()  # one begun for other specs (none when the command line was read right)
+    child = begun or forked.start(lambda note: _load(folder, files, note))
     try:
-        return forked.run(lambda note: _load(folder, files, note), meanwhile)
+        stacks: list[Stack] = child.result(meanwhile)
     except forked.Ended as ended:
         _ended(ended)
+    return stacks
+
+
+def begin(folder: Path) -> None:
+    """Start loading `folder` in the child now, before the command line is parsed (`futuramon.__main__`), for
+    the `load` of the same folder and modules to take. Nothing is begun for a folder `load` would refuse."""
+    if folder.is_dir():
+        folder, files = _modules(folder)
+        if files:
+            _begun[(folder, tuple(files))] = forked.start(lambda note: _load(folder, files, note))
+
+
+def abandon() -> None:
+    """Stop a load begun for nothing (the command ended before it loaded the specs)."""
+    while _begun:
+        _begun.popitem()[1].stop()
+
+
+def _modules(folder: Path) -> tuple[Path, list[Path]]:
+    folder = folder.absolute()
+    return folder, sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
 def _ended(ended: forked.Ended) -> NoReturn:
