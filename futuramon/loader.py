@@ -52,12 +52,10 @@ def load(folder: Path, meanwhile: Callable[[], object] = lambda: None) -> list[S
         raise SpecError(f"specs folder {str(folder)!r} holds no spec modules (*.py)")
     begun = _begun.pop((folder, tuple(files)), None)
     abandon()  # one begun for other specs (none when the command line was read right)
-    child = begun or forked.start(lambda note: _load(folder, files, note))
     try:
-        stacks: list[Stack] = child.result(meanwhile)
+        return begun.result(meanwhile) if begun else forked.run(lambda note: _load(folder, files, note), meanwhile)
     except forked.Ended as ended:
         _ended(ended)
-    return stacks
 
 
 def begin(folder: Path) -> None:
