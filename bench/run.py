@@ -161,7 +161,8 @@ def startup(work: Path, repeat: int) -> dict[str, float]:
 
 def slowest_tool_call(work: Path, repeat: int) -> dict[str, float]:
     """validate's slowest tool call on the shipped stack, timed alone and made as validate makes it: the alert
-    tests of an environment, bundled, in one promtool process per core (TMPDIR in memory). And the yardstick
+    tests of an environment, bundled, in one promtool process per core of those it shares with the other
+    environments (TMPDIR in memory). And the yardstick
     of the issue, from before the bundling: the slowest `promtool test rules` of one alert's suite."""
     from futuramon import tools
     from futuramon.checks.behaviour import bundled
@@ -169,9 +170,10 @@ def slowest_tool_call(work: Path, repeat: int) -> dict[str, float]:
     from futuramon.render.yamltext import to_yaml
 
     slowest = one = 0.0
-    for index, stack in enumerate(load(SPECS)):
+    stacks = load(SPECS)
+    for index, stack in enumerate(stacks):
         folder = work / f"suites-{index}"
-        batches = bundled(stack, folder)
+        batches = bundled(stack, folder, tools.cores(len(stacks)))
         with tools.memory_folder() as tmpdir:
             env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir else None
             for batch in batches:

@@ -115,6 +115,11 @@ def route(config: Path, labels: dict[str, str], expected: tuple[str, ...] = ()) 
                *[f"{k}={v}" for k, v in labels.items()], cwd=config.parent)  # fmt: skip
 
 
+def cores(sharing: int = 1) -> int:
+    """The cores for the tool processes of one of `sharing` jobs that run at once (at least one)."""
+    return max(1, (os.cpu_count() or 1) // sharing)
+
+
 def each(call: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     """`call` for every item, as many at once as there are cores (tool calls wait on processes, not on Python)."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

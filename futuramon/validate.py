@@ -60,6 +60,7 @@ def check_rendered(built: Build, specs: Path, out: Path, checks: list[Check], st
                 {p: state for p, state in drift.items() if p in mine},
                 tuple(p for p in foreign if p in mine),
                 rendered.root,
+                len(built.environments),
             ))  # fmt: skip
         problems = _run(contexts, checks, strict)
     return sorted(set(problems), key=lambda p: (p.path, p.severity != "error", p.line, p.check, p.message))

@@ -63,6 +63,7 @@ class Context:
     drift: dict[str, str] = field(default_factory=dict)
     foreign: tuple[str, ...] = ()  # files in the committed out/ that futuramon did not write
     root: str = ""  # the environment's folder under out/ ("staging/"), "" for a spec with one environment
+    sharing: int = 1  # the environments validated at once: their tool processes share the cores
     # what several checks read, made once (by the first check that asks; the checks run in threads)
     _made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     _making: dict[str, threading.Lock] = field(default_factory=dict, compare=False, repr=False)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +16,11 @@ from futuramon.render.yamltext import to_yaml
 
 
 def alert_tests(ctx: Context) -> Iterator[Finding]:
-    """Every alert's cases, bundled (promtool_tests.Bundle) into at most one promtool process per core; the
-    alerts of a bundle promtool does not pass are run again alone, for what failed."""
+    """Every alert's cases, bundled (promtool_tests.Bundle) into at most one promtool process per core (the
+    cores shared by the environments validated at once); the alerts of a bundle promtool does not pass are run
+    again alone, for what failed."""
     folder = ctx.workdir / "alert-tests"
-    batches = bundled(ctx.stack, folder)
+    batches = bundled(ctx.stack, folder, tools.cores(ctx.sharing))
     with tools.memory_folder() as tmpdir:
         results = tools.each(
             lambda batch: _test_rules([b.tests_file for b in batch], sum(len(b.suites) for b in batch), folder, tmpdir),
@@ -32,14 +32,14 @@ def alert_tests(ctx: Context) -> Iterator[Finding]:
         yield from _alone(ctx, failed, folder, tmpdir)
 
 
-def bundled(stack: Stack, folder: Path) -> list[list[promtool_tests.Bundle]]:
+def bundled(stack: Stack, folder: Path, cores: int) -> list[list[promtool_tests.Bundle]]:
     """Every alert's rule file and the test files of their bundles, written into `folder`; the bundles in
-    batches of nearly equal work, one per core (one promtool process each)."""
+    batches of nearly equal work, one per core of `cores` (one promtool process each)."""
     folder.mkdir(parents=True, exist_ok=True)
     suites = promtool_tests.suites(stack)
     for suite in suites:
         (folder / suite.rules_file).write_text(to_yaml(suite.rules))
-    batches: list[list[promtool_tests.Bundle]] = [[] for _ in range(os.cpu_count() or 1)]
+    batches: list[list[promtool_tests.Bundle]] = [[] for _ in range(cores)]
     costs = [0.0 for _ in batches]
     for bundle in sorted(promtool_tests.bundles(suites), key=lambda b: -b.cost):  # the costliest first,
         (folder / bundle.tests_file).write_text(to_yaml(bundle.tests))
@@ -57,7 +57,7 @@ def _alone(ctx: Context, suites: list[promtool_tests.Suite], folder: Path, tmpdi
     """Each suite's own test file, in at most one promtool process per core, and what failed in it."""
     for suite in suites:
         (folder / suite.tests_file).write_text(to_yaml(suite.tests))
-    batches = tools.batches(suites, os.cpu_count() or 1)
+    batches = tools.batches(suites, tools.cores(ctx.sharing))
     run = tools.each(lambda batch: _test_rules([s.tests_file for s in batch], len(batch), folder, tmpdir), batches)
     for batch, result in zip(batches, run, strict=True):
         if result.code == 0:
