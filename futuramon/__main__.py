@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
 from types import FrameType
 from typing import NoReturn
-
-from futuramon import preload
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -18,11 +15,15 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops futuramon as cleanly as Ctrl-C
-    # No cyclic garbage collection: each pass walks again every object the imports made (typer, pydantic,
-    # the model), ≈ 10 ms of each start; reference counting frees what a command drops (peak memory of render
-    # and validate of 15,000 rules measured the same either way).
-    gc.disable()
-    try:
+    try:  # every import inside: Ctrl-C arriving in one is the clean exit below
+        import gc
+
+        from futuramon import preload
+
+        # No cyclic garbage collection: each pass walks again every object the imports made (typer, pydantic,
+        # the model), ≈ 10 ms of each start; reference counting frees what a command drops (peak memory of
+        # render and validate of 15,000 rules measured the same either way).
+        gc.disable()
         folder = preload.specs_folder(sys.argv[1:])
         if folder is not None:  # `render` or `list`: the specs load in the child while typer is imported
             from futuramon import loader
@@ -37,6 +38,7 @@ def main() -> None:
     except SystemExit as done:
         if done.code is None or isinstance(done.code, int):
             _end(done.code or 0)
+        _abandon()
         raise
     _end(0)
 
@@ -45,14 +47,19 @@ def _end(code: int) -> NoReturn:
     """End the process as soon as the command is done and said so, without tearing the interpreter down:
     freeing every module and object one by one takes ≈ 40 ms, which the system does at once. Every command
     has closed what it opened (its files, folders and processes are context-managed)."""
-    if "futuramon.loader" in sys.modules:
-        sys.modules["futuramon.loader"].abandon()  # a load begun early for a command that ended before it
+    _abandon()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:  # say a closed pipe: Python's own exit reports it, as always
         sys.exit(code)
     os._exit(code)
+
+
+def _abandon() -> None:
+    """Stop a load begun early for a command that ended before it loaded the specs."""
+    if "futuramon.loader" in sys.modules:
+        sys.modules["futuramon.loader"].abandon()
 
 
 if __name__ == "__main__":
