@@ -4,6 +4,8 @@ No `from __future__ import annotations` here: typer reads every command's signat
 evaluating string annotations costs it several milliseconds."""
 
 import json
+import os
+import select
 import signal
 import sys
 import traceback
@@ -15,7 +17,16 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from futuramon import __version__
-from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, FuturamonError, Interrupted, SpecError, redact
+from futuramon.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT_CLOSED,
+    FuturamonError,
+    Interrupted,
+    SpecError,
+    redact,
+)
 
 if TYPE_CHECKING:
     from futuramon.model import Environment, Stack
@@ -31,7 +42,7 @@ app = typer.Typer(
         "Prometheus alert rules, Alertmanager routing and Grafana dashboards, declared once in "
         "Python (specs/) and rendered to the Kubernetes manifests in out/.\n\n"
         "Exit codes: 0 ok · 1 a check failed or out/ is stale · 2 bad spec, bad usage or a missing tool · "
-        "3 out/ cannot be written · 130 interrupted."
+        "3 out/ cannot be written · 70 a bug in futuramon · 130 interrupted · 141 stdout closed (| head)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -89,19 +100,30 @@ def run(action: Callable[[], int], output_format: Format | None = None) -> NoRet
             sys.stdout.write(report.failure(error, output_format.value))
     except KeyboardInterrupt:
         code, message = EXIT_INTERRUPTED, "interrupted: out/ is as it was, started processes are stopped"
-    except Exception as error:  # a bug in futuramon: say so, and how to report it
-        if _state["debug"]:
-            traceback.print_exc()
-        code = EXIT_BUG
-        message = redact(
-            f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in futuramon; rerun with --debug and report the traceback."
-        )
+    except Exception as error:
+        if isinstance(error, BrokenPipeError) and _stdout_closed():  # `| head` stopped reading: nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own last flush stays quiet
+            code = EXIT_OUTPUT_CLOSED
+        else:  # a bug in futuramon: say so, and how to report it
+            if _state["debug"]:
+                traceback.print_exc()
+            code = EXIT_BUG
+            message = redact(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in futuramon; rerun with --debug and report the traceback."
+            )
     _ignore_interrupts()
     if message:
         typer.echo(message, err=True)
         _state["reported"] = True
     raise typer.Exit(code)
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe nobody reads any more (its write end reports an error)."""
+    poll = select.poll()
+    poll.register(sys.stdout.fileno(), select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))
 
 
 def _ignore_interrupts() -> None:

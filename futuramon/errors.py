@@ -11,6 +11,7 @@ EXIT_FAILED = 1  # a check failed, out/ is stale, or a drill did not deliver
 EXIT_BAD_INPUT = 2  # a bad spec, bad usage, or a missing / too old tool
 EXIT_ENVIRONMENT = 3  # out/ cannot be written (permissions, disk full, not a directory)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
+EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (`| head`): as a shell reports a process SIGPIPE ended
 
 # What a webhook URL or a chat token looks like, with or without its scheme, and what each is.
 SECRETS = [

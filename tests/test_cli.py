@@ -78,6 +78,19 @@ def test_console_script_exit_code_on_stale_out(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_a_reader_that_stopped_reading_is_exit_141_not_a_bug() -> None:
+    """`futuramon list alerts | head -0`: its output has nowhere to go, as a shell reports a process SIGPIPE
+    ended (141), not as a bug in futuramon (70), and without a traceback."""
+    reading, writing = os.pipe()
+    os.close(reading)
+    try:
+        done = subprocess.run([sys.executable, "-m", "futuramon", "list", "alerts", "--specs", SPECS], stdout=writing,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT)  # fmt: skip
+    finally:
+        os.close(writing)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
 def test_check_sees_carriage_returns_exactly(tmp_path: Path) -> None:
     """--check compares bytes: a \\r in rendered text must not read back as a newline (found by hypothesis)."""
     files = {"a.txt": "one\rtwo\r\nthree\n"}
