@@ -32,7 +32,9 @@ def main() -> None:
         from futuramon import cli
 
         cli.main()
-    except KeyboardInterrupt:  # before a command started: nothing was changed yet
+    except (KeyboardInterrupt, RuntimeError) as stopped:  # before a command started: nothing was changed yet
+        if not isinstance(stopped, KeyboardInterrupt) and not isinstance(stopped.__cause__, KeyboardInterrupt):
+            raise  # (Python wraps a Ctrl-C that arrives while an import creates a class in a RuntimeError)
         sys.stderr.write("interrupted: nothing was changed\n")
         _end(130)
     except SystemExit as done:

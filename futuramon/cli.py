@@ -80,6 +80,9 @@ class Format(StrEnum):
     github = "github"
 
 
+INTERRUPTED = "interrupted: out/ is as it was, started processes are stopped"
+
+
 def run(action: Callable[[], int], output_format: Format | None = None) -> NoReturn:
     """Run a command: user errors become one clear message and their exit code, never a traceback.
 
@@ -99,9 +102,11 @@ def run(action: Callable[[], int], output_format: Format | None = None) -> NoRet
 
             sys.stdout.write(report.failure(error, output_format.value))
     except KeyboardInterrupt:
-        code, message = EXIT_INTERRUPTED, "interrupted: out/ is as it was, started processes are stopped"
+        code, message = EXIT_INTERRUPTED, INTERRUPTED
     except Exception as error:
-        if isinstance(error, BrokenPipeError) and _stdout_closed():  # `| head` stopped reading: nothing more to say
+        if isinstance(error.__cause__, KeyboardInterrupt):  # Ctrl-C wrapped by Python (a class created in an import)
+            code, message = EXIT_INTERRUPTED, INTERRUPTED
+        elif isinstance(error, BrokenPipeError) and _stdout_closed():  # `| head` stopped reading: nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own last flush stays quiet
             code = EXIT_OUTPUT_CLOSED
         else:  # a bug in futuramon: say so, and how to report it

@@ -91,6 +91,18 @@ def test_a_reader_that_stopped_reading_is_exit_141_not_a_bug() -> None:
     assert (done.returncode, done.stderr) == (141, "")
 
 
+def test_ctrl_c_that_python_wraps_while_an_import_creates_a_class_is_a_clean_exit_130() -> None:
+    """Ctrl-C arriving while an import calls a class's `__set_name__` reaches futuramon as a RuntimeError caused
+    by the KeyboardInterrupt: still the clean exit 130, no traceback."""
+    wrapped = (
+        "import sys; from futuramon import __main__ as m, preload\n"
+        "def stop(arguments): raise RuntimeError('Error calling __set_name__') from KeyboardInterrupt()\n"
+        "preload.specs_folder = stop; sys.argv = ['futuramon', 'list', 'alerts']; m.main()"
+    )
+    done = subprocess.run([sys.executable, "-c", wrapped], capture_output=True, text=True, cwd=ROOT)
+    assert (done.returncode, done.stderr) == (130, "interrupted: nothing was changed\n")
+
+
 def test_check_sees_carriage_returns_exactly(tmp_path: Path) -> None:
     """--check compares bytes: a \\r in rendered text must not read back as a newline (found by hypothesis)."""
     files = {"a.txt": "one\rtwo\r\nthree\n"}
