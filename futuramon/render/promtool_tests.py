@@ -74,11 +74,11 @@ def _suite(stack: Stack, group: RuleGroup, alert: Alert, proven: tuple[Proven, .
             rule["annotations"] = {k: v for k, v in rule["annotations"].items() if k in CHECKED_ANNOTATIONS}
     tests, placed = [], []
     for together in _on_the_same_series(proven):
-        test = _case(stack, alert, together[0])
+        written = [_case(stack, alert, case) for case in together]
+        test = written[0]
         if len(together) > 1:  # a firing case and its "before" case: one storage, an evaluation at each `at`
             test["name"] = f"{alert.name}: {' + '.join(case.name for case in together)}"
-            test["alert_rule_test"] = [check for case in together
-                                       for check in _case(stack, alert, case)["alert_rule_test"]]  # fmt: skip
+            test["alert_rule_test"] = [check for each in written for check in each["alert_rule_test"]]
         tests.append(test)
         placed += [(case, test["name"]) for case in together]
     return Suite(alert, rules, _tests(alert, tests), tuple(placed))
