@@ -33,10 +33,14 @@ def main() -> None:
         # the model), ≈ 10 ms of each start; reference counting frees what a command drops (peak memory of
         # render and validate of 15,000 rules measured the same either way).
         gc.disable()
-        folder = _imported("futuramon.preload").specs_folder(sys.argv[1:])
-        if folder is not None:  # `render` or `list`: the specs load in the child while typer is imported
-            _imported("futuramon.loader").begin(folder)
-        _imported("futuramon.cli").main()
+        line = _imported("futuramon.preload").read(sys.argv[1:])
+        if line is None:  # anything but a certain `render` or `list` command line: typer parses it
+            _imported("futuramon.cli").main()
+        else:  # typer is never imported: the specs load in the child while the command's own imports run
+            _imported("futuramon.loader").begin(line.specs)
+            commands = _imported("futuramon.commands")
+            commands.state["debug"] = line.debug
+            commands.direct(line.command, line.arguments)
     except (KeyboardInterrupt, RuntimeError) as stopped:  # before a command started: nothing was changed yet
         if not isinstance(stopped, KeyboardInterrupt) and not isinstance(stopped.__cause__, KeyboardInterrupt):
             raise  # (Python wraps a Ctrl-C that arrives while an import creates a class in a RuntimeError)

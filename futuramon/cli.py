@@ -1,41 +1,23 @@
-"""The command line: it only wires pieces together and maps errors to exit codes.
+"""The command line, parsed by typer: it only wires options to what each command does (`commands.run` maps
+errors to exit codes).
 
 No `from __future__ import annotations` here: typer reads every command's signature on each start, and
 evaluating string annotations costs it several milliseconds."""
 
 import json
-import os
-import select
-import signal
 import sys
-import traceback
-from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from futuramon import __version__
-from futuramon.errors import (
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_OUTPUT_CLOSED,
-    FuturamonError,
-    Interrupted,
-    SpecError,
-    redact,
-)
-
-if TYPE_CHECKING:
-    from futuramon.model import Environment, Stack
-    from futuramon.pipeline import Build
+from futuramon import __version__, commands
+from futuramon.commands import Format, Listing, echo, run, state
+from futuramon.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, SpecError
 
 # Each command imports what only it needs inside its action (so Ctrl-C there is handled like any other),
-# so that `--help`, `list` and `render` start fast.
-
-EXIT_BUG = 70
+# so that `--help`, `list` and `render` start fast; `render` and `list` themselves live in `commands`.
 
 app = typer.Typer(
     help=(
@@ -49,7 +31,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-_state = {"debug": False, "reported": False}
 
 SpecsOption = Annotated[Path, typer.Option("--specs", "-s", help="Folder of spec modules.")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder the manifests are written to.")]
@@ -60,7 +41,7 @@ EnvOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"futuramon {__version__}")
+        echo(f"futuramon {__version__}")
         raise typer.Exit()
 
 
@@ -71,70 +52,7 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    _state["debug"] = debug
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-INTERRUPTED = "interrupted: out/ is as it was, started processes are stopped"
-
-
-def run(action: Callable[[], int], output_format: Format | None = None) -> NoReturn:
-    """Run a command: user errors become one clear message and their exit code, never a traceback.
-
-    With a json or github `output_format`, an error that stops the run is also reported in that format on
-    stdout, so a CI gate shows it at the spec's file and line."""
-    message = ""
-    try:
-        code = action()
-    except Interrupted as error:
-        code, message = error.exit_code, str(error)
-    except FuturamonError as error:
-        if _state["debug"]:
-            traceback.print_exc()
-        code, message = error.exit_code, f"error: {error}"
-        if output_format not in (None, Format.text):
-            from futuramon import report
-
-            sys.stdout.write(report.failure(error, output_format.value))
-    except KeyboardInterrupt:
-        code, message = EXIT_INTERRUPTED, INTERRUPTED
-    except Exception as error:
-        if isinstance(error.__cause__, KeyboardInterrupt):  # Ctrl-C wrapped by Python (a class created in an import)
-            code, message = EXIT_INTERRUPTED, INTERRUPTED
-        elif isinstance(error, BrokenPipeError) and _stdout_closed():  # `| head` stopped reading: nothing more to say
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own last flush stays quiet
-            code = EXIT_OUTPUT_CLOSED
-        else:  # a bug in futuramon: say so, and how to report it
-            if _state["debug"]:
-                traceback.print_exc()
-            code = EXIT_BUG
-            message = redact(
-                f"internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in futuramon; rerun with --debug and report the traceback."
-            )
-    _ignore_interrupts()
-    if message:
-        typer.echo(message, err=True)
-        _state["reported"] = True
-    raise typer.Exit(code)
-
-
-def _stdout_closed() -> bool:
-    """Whether standard output is a pipe nobody reads any more (its write end reports an error)."""
-    poll = select.poll()
-    poll.register(sys.stdout.fileno(), select.POLLOUT)
-    return any(events & select.POLLERR for _, events in poll.poll(0))
-
-
-def _ignore_interrupts() -> None:
-    """The command's work is done (or undone) and its outcome known: a late Ctrl-C must not change what is said."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    state["debug"] = debug
 
 
 @app.command()
@@ -152,54 +70,7 @@ def render(
     env: EnvOption = None,
 ) -> None:
     """Render the specs into out/ (atomically: all files or none), each environment into out/<environment>/."""
-
-    def action() -> int:
-        from futuramon import pipeline
-
-        built = pipeline.build(specs, env)
-        from futuramon import writer  # imported by then, while the specs loaded
-
-        files = pipeline.committed(built, out)
-        if check and output_format is not Format.text:
-            from futuramon import report
-            from futuramon.validate import check_rendered, select
-
-            checks = select(["drift", "foreign-files"], [])
-            problems = check_rendered(built, specs, out, checks)
-            sys.stdout.write(report.REPORTERS[output_format.value](problems, len(checks)))
-            return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
-        if check:
-            for name in writer.foreign(files, out):
-                typer.echo(
-                    f"warning: {out / name}: futuramon did not write it; it is kept, never rendered over", err=True
-                )
-            changed = list(writer.changes(files, out))
-            sys.stdout.write(writer.diff(files, out))
-            for line in _drift_summary(built, out, changed):
-                typer.echo(line, err=bool(changed))
-            if changed:
-                typer.echo(f"{out} is stale: run `futuramon render` and commit the result", err=True)
-                return EXIT_FAILED
-            return EXIT_OK
-        written = writer.write(files, out, specs=specs, final=True)  # then Ctrl-C cannot falsify the report
-        counts = f"{len(written.changed)} changed" + (f", {len(written.removed)} removed" if written.removed else "")
-        where = ", ".join(str(out / e.root) for e in built.environments)
-        typer.echo(f"rendered {len(built.files)} files into {where} ({counts})")
-        if written.kept:
-            typer.echo(f"kept {_count(written.kept, 'file')} futuramon did not write: {', '.join(written.kept)}")
-        return EXIT_OK
-
-    run(action, output_format)
-
-
-def _drift_summary(built: "Build", out: Path, changed: list[str]) -> list[str]:
-    """One line per environment: up to date, or how many of its files differ."""
-    lines = []
-    for environment in built.environments:
-        stale = [path for path in changed if path.startswith(environment.root)]
-        state = f"stale: {_count(stale, 'file')} to update" if stale else f"up to date ({len(environment.files)} files)"
-        lines.append(f"{out / environment.root} is {state}")
-    return lines
+    commands.render(specs, out, check, output_format, env)
 
 
 @app.command("validate")
@@ -274,12 +145,12 @@ def drill_command(
         results = [result for _, found in runs for result in found]
         several = len(stacks) > 1
         if output_format is Format.json:
-            typer.echo(json.dumps([{"environment": name, **r.as_dict()} for name, found in runs for r in found],
-                                  indent=2))  # fmt: skip
+            echo(json.dumps([{"environment": name, **r.as_dict()} for name, found in runs for r in found],
+                            indent=2))  # fmt: skip
         else:
-            typer.echo("\n\n".join(f"[{name}] {r.text()}" if several else r.text() for name, found in runs
-                                    for r in found))  # fmt: skip
-            typer.echo(f"\n{sum(r.ok for r in results)} of {len(results)} alerts fired and were delivered as routed")
+            echo("\n\n".join(f"[{name}] {r.text()}" if several else r.text() for name, found in runs
+                              for r in found))  # fmt: skip
+            echo(f"\n{sum(r.ok for r in results)} of {len(results)} alerts fired and were delivered as routed")
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
     run(action)
@@ -327,14 +198,14 @@ def backtest_command(
         chosen = backtest.select(stack, alerts or [])
         result = backtest.backtest(source, stack, chosen, first, last)
         if output_format is TextOrJson.json:
-            typer.echo(json.dumps(result.as_dict(), indent=2))
+            echo(json.dumps(result.as_dict(), indent=2))
         else:
             sys.stdout.write(result.text())
         if plot is not None:
             from futuramon.live import plot as drawing
 
             drawing.draw(source, stack, result, plot)
-            typer.echo(f"plotted {len(result.alerts)} alerts into {plot}", err=True)
+            echo(f"plotted {len(result.alerts)} alerts into {plot}", err=True)
         return EXIT_OK
 
     run(action)
@@ -355,8 +226,8 @@ def import_command(
         from futuramon.importer import import_files
 
         written = import_files(files, to, namespace)
-        typer.echo(f"wrote {', '.join(str(p) for p in written)}: review the TODOs and comments, then "
-                   f"`futuramon render --specs {to}`")  # fmt: skip
+        echo(f"wrote {', '.join(str(p) for p in written)}: review the TODOs and comments, then "
+             f"`futuramon render --specs {to}`")  # fmt: skip
         return EXIT_OK
 
     run(action)
@@ -438,14 +309,7 @@ def checks_command() -> None:
 
     width = max(len(check.name) for check in REGISTRY)
     for check in REGISTRY:
-        typer.echo(f"{check.name.ljust(width)}  {check.severity:7}  {check.summary}")
-
-
-class Listing(StrEnum):
-    alerts = "alerts"
-    panels = "panels"
-    routes = "routes"
-    environments = "environments"
+        echo(f"{check.name.ljust(width)}  {check.severity:7}  {check.summary}")
 
 
 @app.command("list")
@@ -455,93 +319,7 @@ def list_(
     env: EnvOption = None,
 ) -> None:
     """Print the alerts, panels, routes or environments the specs declare, as a table (one per environment)."""
-
-    def action() -> int:
-        from futuramon import pipeline
-
-        stacks = pipeline.load(specs, env)
-        if what is Listing.environments:
-            typer.echo(_table(_environment_rows(stacks)))
-            return EXIT_OK
-        tables = [_table(_rows(what, stack)) for stack in stacks]
-        if len(stacks) > 1:
-            tables = [f"{s.environment.name}:\n{t}" for s, t in zip(stacks, tables, strict=True)]
-        typer.echo("\n\n".join(tables))
-        return EXIT_OK
-
-    run(action)
-
-
-def _rows(what: Listing, stack: "Stack") -> Sequence[tuple[str, ...]]:
-    from futuramon.render.text import threshold_text
-
-    if what is Listing.alerts:  # each alert once, as declared; a stamped one says how many copies it has
-        stamped = any(g.for_each for g in stack.rule_groups)
-        return [("ALERT", "SEVERITY", "CATEGORY", "FIRES WHEN", "FOR", "PANEL", *(("COPIES",) * stamped))] + [
-            (a.name, a.severity, a.category, f"{a.op} {threshold_text(a)}", a.for_, a.panel,
-             *((f"{len(g.for_each)} by {', '.join(g.keys)}" if g.for_each else "1",) * stamped))
-            for g in stack.rule_groups
-            for a in g.alerts
-        ]  # fmt: skip
-    if what is Listing.panels:
-        return [("DASHBOARD", "ID", "PANEL", "TYPE", "UNIT", "THRESHOLD FROM")] + [
-            (d.uid, str(p.id), p.title, p.kind, p.unit, p.thresholds_from or "-")
-            for d in stack.dashboards
-            for p in d.panels
-        ]
-    routing = stack.routing
-    return (
-        [("#", "MATCHERS", "RECEIVER", "REPEAT", "CONTINUE")]
-        + [
-            (
-                number,
-                ", ".join(path[-1].matchers),
-                routing.receiver_of(path),
-                routing.inherited(path, "repeat_interval"),
-                str(path[-1].continue_).lower(),
-            )
-            for number, path in routing.numbered()
-        ]
-        + [("root", "(anything else)", routing.receiver, routing.repeat_interval, "-")]
-    )
-
-
-def _environment_rows(stacks: "list[Stack]") -> Sequence[tuple[str, ...]]:
-    rows = [("ENVIRONMENT", "TARGET", "NAMESPACE", "ALERTS", "RECEIVERS", "OVERRIDES")]
-    for stack in stacks:
-        environment = stack.environment
-        receivers = ", ".join(r.name for r in stack.receivers)
-        overrides = "; ".join(_overrides(environment)) or "-"
-        rows.append((environment.name, environment.target, stack.settings.namespace, str(len(stack.alerts)),
-                     receivers, overrides))  # fmt: skip
-    return rows
-
-
-def _overrides(environment: "Environment") -> list[str]:
-    """What an environment changes, in a few words each."""
-    said = [f"off: {', '.join(environment.disabled)}"] if environment.disabled else []
-    for name, override in environment.overrides.items():
-        changed = ", ".join(f"{k} {v}" for k, v in override.model_dump(by_alias=True).items() if v is not None)
-        said.append(f"{name}: {changed}")
-    said.extend(f"labels {k}={v}" for k, v in environment.alert_labels.items())
-    said.extend(f"dashboard {uid} → {o.uid}" for uid, o in environment.dashboards.items())
-    if environment.routing is not None:
-        said.append("own routing")
-    for field in ("cluster", "runbook_base_url", "grafana_url", "tenant"):
-        if getattr(environment, field):
-            said.append(f"{field} {getattr(environment, field)}")
-    for field in ("rule_labels", "alertmanager_config_labels", "grafana_instance"):
-        said.extend(f"{field} {k}={v}" for k, v in getattr(environment, field).items())
-    return said
-
-
-def _count(items: Sequence[object], noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
-
-
-def _table(rows: Sequence[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    commands.list_(what, specs, env)
 
 
 def main() -> None:
@@ -550,6 +328,6 @@ def main() -> None:
     except SystemExit as done:
         # typer turns a Ctrl-C that arrives while it parses the command line (before any command ran) into a
         # silent exit 130: say so, as for one during the imports.
-        if done.code == EXIT_INTERRUPTED and not _state["reported"]:
-            typer.echo("interrupted: nothing was changed", err=True)
+        if done.code == EXIT_INTERRUPTED and not state["reported"]:
+            echo("interrupted: nothing was changed", err=True)
         raise

@@ -218,15 +218,15 @@ def _refuse_unreached(declared: list[Model], reached: list[Model]) -> None:
 
 def _refuse_secrets(reached: list[Model]) -> None:
     """No string of a spec may hold a webhook URL or a token: it would land in out/, a diff, a log."""
-    for subject in reached:
-        for field, value in vars(subject).items():
-            for where, text in _texts(field, value):
-                what = secret_in(text) if isinstance(text, str) else None
-                if what:
-                    message = f"holds {what} ({redact(text)}): secrets never belong in a spec; put it in the "
-                    raise SpecError(
-                        message + "webhook Secret and name its key in a *_file field", _place(subject, where)
-                    )
+    texts = [(subject, where, text) for subject in reached for field, value in vars(subject).items()
+             for where, text in _texts(field, value) if isinstance(text, str)]  # fmt: skip
+    if secret_in("\n".join(text for _, _, text in texts)) is None:  # one pass over them all: the common case
+        return
+    for subject, where, text in texts:
+        what = secret_in(text)
+        if what:
+            message = f"holds {what} ({redact(text)}): secrets never belong in a spec; put it in the "
+            raise SpecError(message + "webhook Secret and name its key in a *_file field", _place(subject, where))
 
 
 def _texts(where: str, value: Any) -> Iterator[tuple[str, Any]]:

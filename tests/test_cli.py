@@ -97,7 +97,7 @@ def test_ctrl_c_that_python_wraps_while_an_import_creates_a_class_is_a_clean_exi
     wrapped = (
         "import sys; from futuramon import __main__ as m, preload\n"
         "def stop(arguments): raise RuntimeError('Error calling __set_name__') from KeyboardInterrupt()\n"
-        "preload.specs_folder = stop; sys.argv = ['futuramon', 'list', 'alerts']; m.main()"
+        "preload.read = stop; sys.argv = ['futuramon', 'list', 'alerts']; m.main()"
     )
     done = subprocess.run([sys.executable, "-c", wrapped], capture_output=True, text=True, cwd=ROOT)
     assert (done.returncode, done.stderr) == (130, "interrupted: nothing was changed\n")

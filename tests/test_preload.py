@@ -1,16 +1,19 @@
-"""`render` and `list` start loading their specs before typer parses the command line, only when the command
-line says for certain which folder; either way a command does what it says."""
+"""`render` and `list` run without typer, their specs loading from the start, only when the command line is
+certain; either way a command does what it says."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import subprocess
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
 
-from futuramon.preload import specs_folder
+from futuramon import cli, commands
+from futuramon.preload import _OPTIONS, read
 
 from .conftest import ROOT, SPECS, Cli
 
@@ -36,7 +39,34 @@ from .conftest import ROOT, SPECS, Cli
     ],
 )
 def test_the_specs_folder_is_read_only_when_certain(command_line: str, folder: str | None) -> None:
-    assert specs_folder(command_line.split()) == (Path(folder) if folder else None)
+    line = read(command_line.split())
+    assert (line.specs if line else None) == (Path(folder) if folder else None)
+
+
+def test_a_certain_command_line_reads_as_typer_reads_it() -> None:
+    line = read(["--debug", "render", "--specs=x", "--out", "y", "-e", "staging", "-f", "json", "--check"])
+    assert line is not None and line.debug
+    assert (line.command, line.arguments) == (
+        "render",
+        {"specs": Path("x"), "out": Path("y"), "env": "staging", "output_format": "json", "check": True},
+    )
+    assert read(["list", "routes"]) == read(["list", "routes"]) is not None
+
+
+@pytest.mark.parametrize("command", ["render", "list"])
+def test_the_options_read_early_are_those_typer_declares_with_the_same_defaults(command: str) -> None:
+    """One command line, one meaning: the options read early, their parameters and defaults are typer's."""
+    import typer.main
+
+    declared = typer.main.get_command(cli.app).commands[command].params  # type: ignore[attr-defined]
+    options = {o: p.name for p in declared if p.param_type_name == "option" for o in p.opts}
+    assert options == _OPTIONS[command]
+    direct = inspect.signature(commands.list_ if command == "list" else commands.render).parameters
+    assert {p.name: p.default for p in declared} == {
+        n: (p.default.value if isinstance(p.default, StrEnum) else p.default)
+        for n, p in direct.items()
+        if p.default is not inspect.Parameter.empty
+    } | ({"what": None} if command == "list" else {})
 
 
 def _futuramon(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
