@@ -231,7 +231,7 @@ def _overrides(environment: "Environment") -> list[str]:
     """What an environment changes, in a few words each."""
     said = [f"off: {', '.join(environment.disabled)}"] if environment.disabled else []
     for name, override in environment.overrides.items():
-        changed = ", ".join(f"{k} {v}" for k, v in override.model_dump(by_alias=True).items() if v is not None)
+        changed = ", ".join(f"{k} {v}" for k, v in override.changes(by_alias=True).items())
         said.append(f"{name}: {changed}")
     said.extend(f"labels {k}={v}" for k, v in environment.alert_labels.items())
     said.extend(f"dashboard {uid} → {o.uid}" for uid, o in environment.dashboards.items())

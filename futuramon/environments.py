@@ -8,7 +8,6 @@ or a Grafana legend, is left alone). So a staging rule reads the staging namespa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from futuramon.errors import Place, SpecError
 from futuramon.model import Alert, Dashboard, Environment, Metric, Receiver, Routing, RuleGroup, Settings, Stack, filler
@@ -75,9 +74,7 @@ def _rule_groups(groups: tuple[RuleGroup, ...], environment: Environment) -> tup
 
 def _overridden(alert: Alert, environment: Environment) -> Alert:
     override = environment.overrides.get(alert.name)
-    changes: dict[str, Any] = {}
-    if override is not None:
-        changes = {k: v for k, v in override.model_dump().items() if v is not None}
+    changes = override.changes() if override is not None else {}
     if environment.alert_labels:
         changes["labels"] = dict(sorted({**alert.labels, **environment.alert_labels}.items()))
     return alert.model_copy(update=changes) if changes else alert

@@ -22,7 +22,18 @@ from typing import Any, NoReturn
 
 from futuramon import cases, environments, forked
 from futuramon.errors import Interrupted, Place, SpecError, redact, secret_in
-from futuramon.model import Dashboard, Environment, Metric, Model, Receiver, Routing, RuleGroup, Settings, Stack
+from futuramon.model import (
+    Dashboard,
+    Environment,
+    Metric,
+    Model,
+    Receiver,
+    Routing,
+    RuleGroup,
+    Settings,
+    Stack,
+    build_validators,
+)
 
 COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric, Environment)
 # where a declared object must be listed to be rendered
@@ -92,6 +103,7 @@ def _load(folder: Path, files: list[Path], note: forked.Note) -> list[Stack]:
     def refuse_exit(status: int) -> NoReturn:
         raise _SpecExit(status)
 
+    build_validators()
     os._exit = refuse_exit  # this process is ours alone: a spec that ends it is reported with its line
     package = _package(folder)
     found: list[Any] = []
@@ -220,7 +232,7 @@ def _refuse_secrets(reached: list[Model]) -> None:
     """No string of a spec may hold a webhook URL or a token: it would land in out/, a diff, a log."""
     texts = [(subject, where, text) for subject in reached for field, value in vars(subject).items()
              for where, text in _texts(field, value) if isinstance(text, str)]  # fmt: skip
-    if secret_in("\n".join(text for _, _, text in texts)) is None:  # one pass over them all: the common case
+    if secret_in("\n".join(text for _, _, text in texts)) is None:  # all at once: the common case
         return
     for subject, where, text in texts:
         what = secret_in(text)

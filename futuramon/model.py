@@ -204,7 +204,7 @@ def _caller() -> tuple[str, int]:
 class Model(BaseModel):
     """Frozen, strict about fields, and raising `SpecError` that names the object."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
     _origin: tuple[str, int] = PrivateAttr(default=("", 0))
 
     def __init__(self, **data: Any) -> None:
@@ -1023,7 +1023,7 @@ class Dashboard(Model):
                     continue
                 if x + panel.width > 24:
                     x, y, row_height = 0, y + row_height, 0
-                placed.append(Grid(x=x, y=y, w=panel.width, h=panel.height))
+                placed.append(Grid.model_construct(x=x, y=y, w=panel.width, h=panel.height))
                 x, row_height = x + panel.width, max(row_height, panel.height)
                 bottom = max(bottom, y + row_height)
         return placed, headers
@@ -1085,6 +1085,11 @@ class AlertOverride(Model):
     for_: Duration | None = Field(default=None, alias="for")
     severity: LabelName | None = None
 
+    def changes(self, by_alias: bool = False) -> dict[str, Any]:
+        """The fields it sets, by name (`for_`) or as specs write them (`for`): read without a serializer."""
+        return {(field.alias or name) if by_alias else name: getattr(self, name)
+                for name, field in type(self).model_fields.items() if getattr(self, name) is not None}  # fmt: skip
+
 
 class DashboardOverride(Model):
     """One environment's uid and title for a shared dashboard."""
@@ -1135,7 +1140,7 @@ class Stack(Model):
     receivers: tuple[Receiver, ...] = Field(min_length=1)
     routing: Routing
     metrics: tuple[Metric, ...] = ()
-    environment: Environment = Environment(name="default")
+    environment: Environment = Field(default_factory=lambda: Environment(name="default"))
     dormant: tuple[Alert, ...] = ()  # switched off in this environment: not rendered, but panels draw their thresholds
     _recordings: dict[str, Recording] | None = PrivateAttr(default=None)
     _stamped: tuple[tuple[RuleGroup, ...], ...] | None = PrivateAttr(default=None)
@@ -1399,3 +1404,15 @@ def _one_of(value: str, allowed: Iterable[str], subject: Model, obj: str, field:
     allowed = list(allowed)
     if value not in allowed:
         raise SpecError(f"expected one of {', '.join(map(repr, allowed))}, got {value!r}", _place(subject, obj, field))
+
+
+def build_validators() -> None:
+    """Build every model class's validator, each after those its fields hold (pydantic reuses them).
+
+    They are built where objects are validated: the loader's child, for the specs. The classes are defined
+    without (`defer_build`), so that a process which only reads objects (render, list) never builds them."""
+    pending = [Model]
+    while pending:
+        model = pending.pop(0)
+        model.model_rebuild()
+        pending.extend(model.__subclasses__())

@@ -10,6 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from futuramon.errors import SECRETS, secret_in
 
 from .conftest import OUT, SPECS, Cli
 from .minimal_spec import MINIMAL
@@ -113,3 +117,11 @@ def test_ci_formats_report_a_secret_redacted(cli: Cli, tmp_path: Path, output_fo
     code, stdout, stderr = cli("validate", "--specs", specs, "--format", output_format)
     assert code == 2
     assert "T0123ABCD" not in stdout + stderr and "<redacted>" in stdout
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*KINDS.values(), "Hooks", "KEY", "Key=", "?sig=", "xoxa-", "\u212aey", " ", "\n"]))
+       .map("".join))  # fmt: skip
+def test_what_is_looked_for_first_never_hides_a_secret(text: str) -> None:
+    """The text each kind of secret must hold is only a shortcut: the verdict is the patterns' own."""
+    assert secret_in(text) == next((what for pattern, what in SECRETS if pattern.search(text)), None)

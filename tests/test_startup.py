@@ -42,3 +42,28 @@ def test_render_imports_nothing_only_validate_or_drill_need(tmp_path: Path) -> N
     imported = _imported("render", "--out", str(tmp_path / "out"))
     assert imported >= RENDERERS  # it did render and write
     assert imported & VALIDATE_AND_DRILL == set()
+
+
+@pytest.mark.parametrize("command", [["render", "--out", "{out}"], ["list", "alerts"], ["list", "environments"]])
+def test_a_certain_render_or_list_never_imports_typer(command: list[str], tmp_path: Path) -> None:
+    imported = _imported(*(word.format(out=tmp_path / "out") for word in command))
+    assert not {name for name in imported if name == "typer" or name.startswith("typer.")}
+
+
+def test_only_the_loaders_child_builds_validators() -> None:
+    """The model's classes are defined without their validators; the loader's child, which validates the specs,
+    builds them: rendering and listing in the parent only read objects, and build none (none of their
+    cost, nor pydantic's plugin lookup, is paid before the child starts)."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from pydantic import BaseModel\n"
+        "from futuramon import commands, model, pipeline\n"
+        "built = pipeline.build(Path('specs'))\n"
+        "commands._table(commands._environment_rows([e.stack for e in built.environments]))\n"
+        "classes = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, BaseModel)]\n"
+        "print(len(classes), sorted(c.__name__ for c in classes if c.__pydantic_complete__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count, complete = done.stdout.split(" ", 1)
+    assert int(count) > 30 and complete.strip() == "[]"
