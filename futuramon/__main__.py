@@ -60,8 +60,9 @@ def _end(code: int) -> NoReturn:
     has closed what it opened (its files, folders and processes are context-managed)."""
     _abandon()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: closed when futuramon started (`>&-`)
+                stream.flush()
     except OSError:  # say a closed pipe: Python's own exit reports it, as always
         sys.exit(code)
     os._exit(code)

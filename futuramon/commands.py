@@ -34,9 +34,17 @@ state = {"debug": False, "reported": False}  # --debug given; an error message w
 
 
 def echo(text: str, err: bool = False) -> None:
-    """One line on stdout (stderr with `err`), flushed, so that what both streams say keeps its order."""
+    """One line on stdout (stderr with `err`), flushed, so that what both streams say keeps its order. A stream
+    whose encoding cannot write it (an ASCII locale) gets its UTF-8 bytes; a closed one (`>&-`), nothing."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(f"{text}\n")
+    if stream is None:
+        return
+    line = f"{text}\n"
+    try:
+        stream.write(line)
+    except UnicodeEncodeError:
+        stream.flush()
+        stream.buffer.write(line.encode("utf-8", "replace"))
     stream.flush()
 
 

@@ -48,10 +48,13 @@ def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: Non
 def start(work: Callable[[Note], T]) -> Child[T]:
     """`work(note)` started in a child process, for `result()` to wait for (see `run`)."""
     reading, writing = os.pipe()
-    pid = _held(os.fork)  # Ctrl-C inside it would interrupt the interpreter's own at-fork handlers
+    # Ctrl-C and SIGTERM held across the fork: inside it they would interrupt the interpreter's own at-fork
+    # handlers, and in the child, before it handles them itself, they would unwind this process's stack there.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pid = os.fork()
     if pid == 0:  # the child: never returns
-        os.close(reading)
-        _child(work, writing)
+        _child(work, reading, writing, held)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(writing)
     return Child(pid, reading)
 
@@ -99,9 +102,9 @@ class Child(Generic[T]):
 
 
 def _held(step: Callable[[], T]) -> T:
-    """`step()` with Ctrl-C and SIGTERM held until it is done, then delivered: arriving inside the interpreter's
-    at-fork handlers or its import machinery (`meanwhile` imports modules), they would print "Exception ignored"
-    and a traceback instead of raising KeyboardInterrupt in this code."""
+    """`step()` with Ctrl-C and SIGTERM held until it is done, then delivered: arriving inside the import
+    machinery (`meanwhile` imports modules), they would print "Exception ignored" and a traceback instead of
+    raising KeyboardInterrupt in this code."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         return step()
@@ -124,8 +127,9 @@ def _stop(pid: int, grace: float = 2.0) -> None:
     os.waitpid(pid, 0)
 
 
-def _child(work: Callable[[Note], Any], writing: int) -> None:
+def _child(work: Callable[[Note], Any], reading: int, writing: int, held: set[int | signal.Signals]) -> None:
     try:
+        os.close(reading)
         signal.signal(signal.SIGINT, signal.default_int_handler)  # the work sees both as KeyboardInterrupt
         signal.signal(signal.SIGTERM, signal.default_int_handler)
 
@@ -134,6 +138,7 @@ def _child(work: Callable[[Note], Any], writing: int) -> None:
             _write_all(writing, struct.pack(">Q", len(data)) + data)
 
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held since the fork stops the work here
             send(("returned", work(lambda text: send(("note", text)))))
         except BaseException as error:
             trace = traceback.format_exc()

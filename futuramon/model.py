@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn, TypeVar, get_args
+from typing import Annotated, Any, Literal, NoReturn, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re2
@@ -236,8 +236,9 @@ def _refuse_booleans(model: type[BaseModel], data: dict[str, Any]) -> None:
 def _number_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields (by name and alias) that hold a number and do not accept a boolean."""
     found = set()
-    for name, field in model.model_fields.items():
-        kinds = {field.annotation, *get_args(field.annotation)}
+    for name, field in model.model_fields.items():  # `Finite | None` too: the number is inside an Annotated
+        kinds = {field.annotation, *(get_args(a)[0] if get_origin(a) is Annotated else a
+                                     for a in get_args(field.annotation))}  # fmt: skip
         if bool not in kinds and kinds & {int, float}:
             found |= {name, field.alias or name}
     return frozenset(found)

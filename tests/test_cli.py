@@ -108,3 +108,13 @@ def test_check_sees_carriage_returns_exactly(tmp_path: Path) -> None:
     files = {"a.txt": "one\rtwo\r\nthree\n"}
     writer.write(files, tmp_path / "out")
     assert writer.diff(files, tmp_path / "out") == ""
+
+
+def test_a_terminal_that_cannot_show_a_character_still_gets_the_table() -> None:
+    """An ASCII locale: what the terminal cannot encode (the → of a renamed dashboard) comes as UTF-8, as
+    typer's echo wrote it, never 'a bug in futuramon'."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "futuramon", "list", "environments", "--specs", SPECS],
+                          capture_output=True, cwd=ROOT, env=env)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert "futuratickets-overview → futuratickets-staging-overview".encode() in done.stdout

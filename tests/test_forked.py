@@ -4,6 +4,8 @@ renderers), and is stopped when that fails."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -59,3 +61,21 @@ def test_a_failing_meanwhile_stops_the_child_and_is_raised(tmp_path: Path) -> No
     assert time.monotonic() - began < 30
     with pytest.raises(ProcessLookupError):  # stopped and reaped, not left sleeping
         os.kill(int(started.read_text()), 0)
+
+
+def test_ctrl_c_reaching_the_child_before_it_handles_it_stays_in_the_child() -> None:
+    """A Ctrl-C that reaches the child right after the fork, before its own handlers are in place, stops the
+    child's work as any other: it never unwinds the parent's stack in the child (which would run the parent's
+    code twice: its messages, its clean-up)."""
+    script = (
+        "import os, signal\n"
+        "from futuramon import forked\n"
+        "parent = os.getpid()\n"
+        "os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+        "try:\n"
+        "    print('returned', forked.start(lambda note: 'done').result(), flush=True)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted in the parent' if os.getpid() == parent else 'interrupted in the child', flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "interrupted in the parent\n"), done.stderr

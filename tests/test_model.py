@@ -84,3 +84,10 @@ def test_the_unit_ids_are_the_grafana_sdks() -> None:
     from futuramon.grafana_units import UNITS
 
     assert {v for k, v in vars(units).items() if not k.startswith("_") and isinstance(v, str)} == UNITS
+
+
+def test_a_boolean_is_no_number_in_an_optional_field_either() -> None:
+    from futuramon.model import AlertOverride
+
+    with pytest.raises(SpecError, match="field 'threshold': expected a number, got True"):
+        AlertOverride(threshold=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from futuramon import cli, commands
-from futuramon.preload import _OPTIONS, read
+from futuramon.preload import _CHOICES, _FLAGS, _OPTIONS, _PATHS, read
 
 from .conftest import ROOT, SPECS, Cli
 
@@ -61,6 +61,16 @@ def test_the_options_read_early_are_those_typer_declares_with_the_same_defaults(
     declared = typer.main.get_command(cli.app).commands[command].params  # type: ignore[attr-defined]
     options = {o: p.name for p in declared if p.param_type_name == "option" for o in p.opts}
     assert options == _OPTIONS[command]
+    for p in declared:  # each read as typer reads it: a flag, a path, one of its choices, or a string
+        kind = p.type_descriptor.annotation
+        info = p.type_descriptor.parameter_info
+        assert (p.envvar, p.callback, p.multiple, p.nargs, info.exists, info.resolve_path) == (None, None, False, 1,
+                                                                                             False, False)  # fmt: skip
+        assert (p.param_type_name == "option" and p.is_flag) == (p.name in _FLAGS)
+        assert (kind is Path) == (p.name in _PATHS)
+        assert ({m.value for m in kind} if isinstance(kind, type) and issubclass(kind, StrEnum) else None) == (
+            _CHOICES.get(p.name)
+        )
     direct = inspect.signature(commands.list_ if command == "list" else commands.render).parameters
     assert {p.name: p.default for p in declared} == {
         n: (p.default.value if isinstance(p.default, StrEnum) else p.default)
