@@ -35,30 +35,6 @@ SECRETS = [
 ]  # fmt: skip
 
 
-# Text that each kind of secret holds (lowercase where its pattern ignores case): looked for first, as `in` costs
-# far less than a search and nearly all text holds none of it.
-_NEEDLES = {
-    "a Slack webhook URL": ("hooks.slack.com/",),
-    "a Discord webhook URL": ("discord.com/api/webhooks/", "discordapp.com/api/webhooks/"),
-    "a PagerDuty URL": ("pagerduty.com/integration/",),
-    "a PagerDuty key": ("key",),
-    "a Slack token": ("xox", "xapp-"),
-    "a webhook URL with a token": ("hook",),
-    "a token in a URL": ("=",),
-}
-_SCANS = [(pattern, what, _NEEDLES[what]) for pattern, what in SECRETS]
-
-
-def secret_in(text: str) -> str | None:
-    """What kind of secret `text` holds (\"a Slack webhook URL\"), or None."""
-    lowered = text.lower()
-    for pattern, what, needles in _SCANS:
-        held = lowered if pattern.flags & re.IGNORECASE else text
-        if any(needle in held for needle in needles) and pattern.search(text):
-            return what
-    return None
-
-
 def redact(text: str) -> str:
     """Hide anything that looks like a webhook URL or a chat token."""
     for pattern, _ in SECRETS:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from futuramon import cases, environments, forked
-from futuramon.errors import Interrupted, Place, SpecError, redact, secret_in
+from futuramon.errors import Interrupted, Place, SpecError, redact
 from futuramon.model import (
     Dashboard,
     Environment,
@@ -34,6 +34,7 @@ from futuramon.model import (
     Stack,
     build_validators,
 )
+from futuramon.secretscan import IN_SPECS
 
 COLLECTED = (Settings, RuleGroup, Dashboard, Receiver, Routing, Metric, Environment)
 # where a declared object must be listed to be rendered
@@ -232,10 +233,10 @@ def _refuse_secrets(reached: list[Model]) -> None:
     """No string of a spec may hold a webhook URL or a token: it would land in out/, a diff, a log."""
     texts = [(subject, where, text) for subject in reached for field, value in vars(subject).items()
              for where, text in _texts(field, value) if isinstance(text, str)]  # fmt: skip
-    if secret_in("\n".join(text for _, _, text in texts)) is None:  # all at once: the common case
+    if IN_SPECS.first("\n".join(text for _, _, text in texts)) is None:  # all at once: the common case
         return
     for subject, where, text in texts:
-        what = secret_in(text)
+        what = IN_SPECS.first(text)
         if what:
             message = f"holds {what} ({redact(text)}): secrets never belong in a spec; put it in the "
             raise SpecError(message + "webhook Secret and name its key in a *_file field", _place(subject, where))

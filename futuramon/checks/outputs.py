@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import kubernetes_validate
-import re2
 
 from futuramon import crds
 from futuramon.checks.base import Check, Context, Finding
 from futuramon.errors import SECRETS
+from futuramon.secretscan import SecretScan
 
 # `kubectl apply` stores the object in an annotation, which must stay under 256 KiB; Kubernetes refuses any
 # object over 1 MiB, however it is applied.
@@ -22,50 +22,16 @@ KUBERNETES_VERSION = "1.30.0"
 # kubernetes_validate reads two JSON schemas from disk for every object it validates (1.3 s for the 53 objects
 # of N=1000): each is read once per process.
 kubernetes_validate.utils.schema_contents = functools.cache(kubernetes_validate.utils.schema_contents)
-_SECRETS = [
-    *SECRETS,
-    (re.compile(r"(?:^|[^\w.-])(?:api_url|webhook_url|url):\s*['\"]?https?://"), "an inline webhook URL"),
-    (re.compile(r"(?:^|[^\w.-])(?:routing_key|service_key|api_key|auth_password|auth_secret):\s*\S"), "an inline key"),
-]
-# Python's re tries most of these patterns at every character (an optional prefix comes first): 45 MB of
-# output take 13 s at N=1000. RE2 scans for each in one pass. It reads \s, \w, \d, \b and case-insensitivity
-# as ASCII; Python's re reads them so too in text whose other characters are no letters, digits or spaces
-# (`→` is neither to both): such text, nearly all of out/, is scanned by RE2, the rest by Python's re, and so is
-# every pattern RE2 cannot compile (a look-ahead).
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False
-_NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")  # besides ASCII's letters, digits, spaces and symbols
-
-
-def _in_re2(pattern: re.Pattern[str]) -> str | None:
-    """The pattern as RE2 reads it (a group), or None when RE2 cannot compile it."""
-    if pattern.flags & ~(re.IGNORECASE | re.UNICODE):
-        return None
-    group = f"(?{'i' if pattern.flags & re.IGNORECASE else ''}:{pattern.pattern})"
-    try:
-        re2.compile(group, _RE2_OPTIONS)
-    except re2.error:
-        return None
-    return group
-
-
-_RE2_READS = [(pattern, what, _in_re2(pattern)) for pattern, what in _SECRETS]
-_SECRETS_RE2 = [(pattern if group is None else re2.compile(group, _RE2_OPTIONS), what)
-                for pattern, what, group in _RE2_READS]  # fmt: skip
-# whether a file holds any secret: one RE2 pass for all it compiles, Python's re for the others
-_ANY_SECRET_RE2 = [
-    re2.compile("|".join(group for _, _, group in _RE2_READS if group is not None), _RE2_OPTIONS),
-    *[pattern for pattern, _, group in _RE2_READS if group is None],
-]
-
-
-def _secret_patterns(text: str) -> tuple[list[Any], list[tuple[Any, str]]]:
-    """What finds a secret in the whole text, and each kind of secret in a line: RE2 when it reads the text's
-    characters as Python's re does."""
-    other = set(_NOT_PLAIN.findall(text))
-    if any(char.isalnum() or char.isspace() for char in other):
-        return [pattern for pattern, _ in _SECRETS], _SECRETS
-    return _ANY_SECRET_RE2, _SECRETS_RE2
+_SECRETS = SecretScan(
+    [
+        *SECRETS,
+        (re.compile(r"(?:^|[^\w.-])(?:api_url|webhook_url|url):\s*['\"]?https?://"), "an inline webhook URL"),
+        (
+            re.compile(r"(?:^|[^\w.-])(?:routing_key|service_key|api_key|auth_password|auth_secret):\s*\S"),
+            "an inline key",
+        ),
+    ]
+)
 
 
 def kubernetes_schema(ctx: Context) -> Iterator[Finding]:
@@ -109,7 +75,7 @@ def _object_errors(document: Any) -> list[str]:
 
 def no_secrets(ctx: Context) -> Iterator[Finding]:
     for name, text in ctx.files.items():
-        anywhere, patterns = _secret_patterns(text)
+        anywhere, patterns = _SECRETS.patterns(text)
         if not any(pattern.search(text) for pattern in anywhere):  # most files: no secret, no line split
             continue
         for number, line in enumerate(text.splitlines(), start=1):
