@@ -16,7 +16,7 @@ import struct
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
@@ -48,13 +48,12 @@ def run(work: Callable[[Note], T], meanwhile: Callable[[], object] = lambda: Non
 def start(work: Callable[[Note], T]) -> Child[T]:
     """`work(note)` started in a child process, for `result()` to wait for (see `run`)."""
     reading, writing = os.pipe()
-    # Ctrl-C and SIGTERM held across the fork: inside it they would interrupt the interpreter's own at-fork
-    # handlers, and in the child, before it handles them itself, they would unwind this process's stack there.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        _child(work, reading, writing, held)
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    # held across the fork: inside it a signal would interrupt the interpreter's own at-fork handlers, and in
+    # the child, before it handles them itself, it would unwind this process's stack there
+    with _held() as mask:
+        pid = os.fork()
+        if pid == 0:  # the child: never returns (it sets the mask back itself, once its handlers are in place)
+            _child(work, reading, writing, mask)
     os.close(writing)
     return Child(pid, reading)
 
@@ -72,7 +71,8 @@ class Child(Generic[T]):
         outcome: tuple[Any, ...] | None = None
         with os.fdopen(self.reading, "rb") as stream:
             try:
-                _held(meanwhile)
+                with _held():  # meanwhile() imports modules
+                    meanwhile()
                 while (message := _receive(stream)) is not None:
                     if message[0] == "note":
                         note = message[1]
@@ -101,15 +101,16 @@ class Child(Generic[T]):
         _stop(self.pid)
 
 
-def _held(step: Callable[[], T]) -> T:
-    """`step()` with Ctrl-C and SIGTERM held until it is done, then delivered: arriving inside the import
-    machinery (`meanwhile` imports modules), they would print "Exception ignored" and a traceback instead of
+@contextlib.contextmanager
+def _held() -> Iterator[set[int | signal.Signals]]:
+    """Ctrl-C and SIGTERM held until the block is done, then delivered (the block gets the mask to set back):
+    arriving inside the import machinery, they would print "Exception ignored" and a traceback instead of
     raising KeyboardInterrupt in this code."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        return step()
+        yield mask
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _stop(pid: int, grace: float = 2.0) -> None:
