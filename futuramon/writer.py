@@ -98,10 +98,8 @@ def _write_locked(files: dict[str, str], out: Path, folder: Path, committed: lis
     kept = sorted(set(present) - ours - set(wanted))
     written = Written(folder=out, changed=[p for p in changed if p != MANIFEST], removed=removed, kept=kept)
     if not changed and not removed:  # out/ already holds this render: nothing to stage, sync or move
-        if final:  # as after a commit: what is reported next stays true
-            for number in _HELD:
-                signal.signal(number, signal.SIG_IGN)
-        return written
+        with _signals_held(keep=final):  # as after a commit: with `final`, what is reported next stays true
+            return written
     try:
         (staging / "new").mkdir(parents=True)
         (staging / ".gitignore").write_text("*\n")
