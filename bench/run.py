@@ -34,9 +34,6 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 ALERTS_PER_SERVICE = 15
 FLAG_CHANGE = 0.25
 STARTUP_ROUNDS = 8  # per --repeat: start-ups are short, and many rounds steady their median
-# Every service's alerts link to the one panel that plots the signal of all services, which the
-# panel-signal check (an alert's panel plots exactly its own signal) cannot know.
-VALIDATE = ("validate",)
 FLOOR_IMPORTS = "import typer, pydantic, yaml, jinja2, jsonschema"
 # go-jsonnet evaluates the mixin and writes the rule file as JSON (which Prometheus reads as YAML), as
 # `jsonnet -o` does: manifesting YAML in jsonnet itself (std.manifestYamlDoc) is quadratic in its length.
@@ -103,7 +100,7 @@ def scale(services: int, work: Path, repeat: int, with_tests: bool) -> dict[str,
     render = measure(futuramon("render", "--specs", str(specs), "--out", str(out)), repeat)
     check = measure(futuramon("render", "--check", "--specs", str(specs), "--out", str(out)), repeat)
     listing = measure(futuramon("list", "alerts", "--specs", str(specs)), repeat)
-    validate = measure(futuramon(*VALIDATE, "--specs", str(specs), "--out", str(out)), 1)
+    validate = measure(futuramon("validate", "--specs", str(specs), "--out", str(out)), 1)
     anchor_out = work / f"anchor-{services}.yaml"
     anchor = measure([sys.executable, "-c", ANCHOR, str(specs / "mixin.jsonnet"), str(anchor_out)], repeat)
     check_rules = measure([promtool(), "check", "rules", str(rules_file(out))], repeat)
@@ -127,7 +124,7 @@ def scale(services: int, work: Path, repeat: int, with_tests: bool) -> dict[str,
         tested = generate(SPECS, work / f"specs-{services}-tests", services, tests=True)
         tested_out = work / f"out-{services}-tests"
         measure(futuramon("render", "--specs", str(tested), "--out", str(tested_out)))
-        run = measure(futuramon(*VALIDATE, "--specs", str(tested), "--out", str(tested_out)), 1)
+        run = measure(futuramon("validate", "--specs", str(tested), "--out", str(tested_out)), 1)
         figures["validate_tests_s"] = run.seconds
         figures["validate_tests_ok"] = float(run.code == 0)
     return figures
@@ -139,10 +136,9 @@ def startup(work: Path, repeat: int) -> dict[str, float]:
     The floor and the commands are timed in turns, round after round, so that a slow spell of a shared machine
     slows them alike instead of one block of runs: each command's ratio is the median over the rounds of its
     time over the floor's in the same round (one lucky run of the floor cannot move it, as it moves the ratio
-    of the fastest runs), and its time the fastest. futuramon and the specs
-    are byte-compiled first, as pip compiled the floor's packages: with PYTHONDONTWRITEBYTECODE set (or an
-    editable install never run before), Python would otherwise compile futuramon's source on every start,
-    which a user pays once."""
+    of the fastest runs), and its time the fastest. futuramon and the specs are byte-compiled first, as pip
+    compiled the floor's packages: with PYTHONDONTWRITEBYTECODE set (or an editable install never run before),
+    Python would otherwise compile futuramon's source on every start, which a user pays once."""
     for folder in (ROOT / "futuramon", SPECS):
         compileall.compile_dir(folder, quiet=1)
     out = work / "out-futuratickets"
@@ -167,8 +163,8 @@ def startup(work: Path, repeat: int) -> dict[str, float]:
 def slowest_tool_call(work: Path, repeat: int) -> dict[str, float]:
     """validate's slowest tool call on the shipped stack, timed alone and made as validate makes it: the alert
     tests of an environment, bundled, in one promtool process per core of those it shares with the other
-    environments (TMPDIR in memory). And the yardstick
-    of the issue, from before the bundling: the slowest `promtool test rules` of one alert's suite."""
+    environments (TMPDIR in memory). And the yardstick of the issue, from before the bundling: the slowest
+    `promtool test rules` of one alert's suite."""
     from futuramon import tools
     from futuramon.checks.behaviour import bundled
     from futuramon.loader import load
